@@ -1,0 +1,70 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the product reads, from the environment, validated once. */
+const EnvSchema = z.object({
+  DATABASE_URL: z.url().default('postgresql://spaser:spaser@127.0.0.1:55432/spaser'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('spaser'),
+  TEMPORAL_UI_PORT: z.coerce.number().int().positive().default(8233),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('spaser'),
+  KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
+  KAFKA_TOPIC_PREFIX: z.string().default('spaser.'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().positive().default(1025),
+  SMTP_SECURE: z.stringbool().default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  MAIL_FROM: z.string().default('SPASER <spaser@localhost>'),
+  MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STACK_DIR: z.string().default('.stack'),
+  SPASER_CACHE_DIR: z.string().default(resolve(homedir(), '.cache', 'spaser')),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string;
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  kafka: { brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string };
+  smtp: { host: string; port: number; secure: boolean; auth?: { user: string; pass: string }; from: string };
+  mailApiUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  stackDir: string;
+  cacheDir: string;
+}
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Configuration invalide : ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+      clientId: e.KAFKA_CLIENT_ID,
+      controllerPort: e.KAFKA_CONTROLLER_PORT,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+    },
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      auth: e.SMTP_USER ? { user: e.SMTP_USER, pass: e.SMTP_PASSWORD ?? '' } : undefined,
+      from: e.MAIL_FROM,
+    },
+    mailApiUrl: e.MAIL_API_URL,
+    logLevel: e.LOG_LEVEL,
+    stackDir: resolve(e.STACK_DIR),
+    cacheDir: resolve(e.SPASER_CACHE_DIR),
+  };
+}

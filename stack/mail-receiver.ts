@@ -1,0 +1,159 @@
+/**
+ * A development SMTP receiver that keeps every message for inspection.
+ * It accepts any mail on SMTP and serves the subset of Mailpit's HTTP API (v1) that the
+ * tests and the README use, so the same code works against Mailpit under docker compose.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { createLogger } from '../lib/logger';
+
+interface StoredMessage {
+  ID: string;
+  Created: string;
+  raw: string;
+}
+
+interface Address {
+  Name: string;
+  Address: string;
+}
+
+/** Messages as .eml files named by arrival, so a restart keeps them and keeps their order. */
+class MailStore {
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  add(raw: string): StoredMessage {
+    const message = { ID: randomUUID(), Created: new Date().toISOString(), raw };
+    const name = `${message.Created.replace(/[:.]/g, '-')}_${message.ID}.eml`;
+    writeFileSync(join(this.dir, name), raw);
+    return message;
+  }
+
+  list(): StoredMessage[] {
+    return readdirSync(this.dir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort()
+      .reverse() // newest first, like Mailpit
+      .map((f) => this.read(f));
+  }
+
+  get(id: string): StoredMessage | undefined {
+    const file = readdirSync(this.dir).find((f) => f.endsWith(`_${id}.eml`));
+    return file ? this.read(file) : undefined;
+  }
+
+  clear(): void {
+    for (const f of readdirSync(this.dir)) rmSync(join(this.dir, f), { force: true });
+  }
+
+  private read(file: string): StoredMessage {
+    const [stamp, rest] = file.split('_');
+    const created = (stamp ?? '').replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/, '$1:$2:$3.$4Z');
+    return { ID: (rest ?? '').replace(/\.eml$/, ''), Created: created, raw: readFileSync(join(this.dir, file), 'utf8') };
+  }
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): Address[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((a) => a.value).map((v) => ({ Name: v.name ?? '', Address: v.address ?? '' }));
+}
+
+function summary(message: StoredMessage, parsed: ParsedMail) {
+  return {
+    ID: message.ID,
+    MessageID: (parsed.messageId ?? '').replace(/^<|>$/g, ''),
+    From: addresses(parsed.from)[0] ?? { Name: '', Address: '' },
+    To: addresses(parsed.to),
+    Cc: addresses(parsed.cc),
+    Subject: parsed.subject ?? '',
+    Created: message.Created,
+    Size: Buffer.byteLength(message.raw),
+  };
+}
+
+export async function startMailReceiver(opts: { smtpPort: number; httpPort: number; host: string; dir: string }) {
+  const log = createLogger('mail-receiver');
+  const store = new MailStore(opts.dir);
+
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const stored = store.add(Buffer.concat(chunks).toString('utf8'));
+        log.info({ id: stored.ID }, 'message received');
+        callback();
+      });
+    },
+  });
+
+  const http = Fastify({ logger: false });
+  http.get('/livez', async () => 'ok');
+  http.get('/api/v1/messages', async () => {
+    const all = store.list();
+    const messages = await Promise.all(all.map(async (m) => summary(m, await simpleParser(m.raw))));
+    return { total: messages.length, count: messages.length, messages };
+  });
+  http.get<{ Params: { id: string } }>('/api/v1/message/:id', async (req, reply) => {
+    const message = store.get(req.params.id);
+    if (!message) return reply.code(404).send('message not found');
+    const parsed = await simpleParser(message.raw);
+    return { ...summary(message, parsed), Text: parsed.text ?? '', HTML: parsed.html || '' };
+  });
+  http.get<{ Params: { id: string } }>('/api/v1/message/:id/headers', async (req, reply) => {
+    const message = store.get(req.params.id);
+    if (!message) return reply.code(404).send('message not found');
+    const parsed = await simpleParser(message.raw);
+    const headers: Record<string, string[]> = {};
+    for (const line of parsed.headerLines) {
+      const value = line.line.slice(line.line.indexOf(':') + 1).trim();
+      const name = line.line.slice(0, line.line.indexOf(':'));
+      (headers[name] ??= []).push(value);
+    }
+    return headers;
+  });
+  http.get<{ Params: { id: string } }>('/api/v1/message/:id/raw', async (req, reply) => {
+    const message = store.get(req.params.id);
+    if (!message) return reply.code(404).send('message not found');
+    return reply.type('message/rfc822').send(message.raw);
+  });
+  http.delete('/api/v1/messages', async () => {
+    store.clear();
+    return 'ok';
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    smtp.once('error', reject);
+    smtp.listen(opts.smtpPort, opts.host, () => resolve());
+  });
+  await http.listen({ port: opts.httpPort, host: opts.host });
+  log.info({ smtp: opts.smtpPort, http: opts.httpPort, dir: opts.dir }, 'mail receiver ready');
+
+  return {
+    async stop() {
+      await http.close();
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    },
+  };
+}
+
+// Run as a process: `tsx stack/mail-receiver.ts <smtpPort> <httpPort> <dir>`.
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
+  const [smtpPort, httpPort, dir] = process.argv.slice(2);
+  const receiver = await startMailReceiver({ smtpPort: Number(smtpPort), httpPort: Number(httpPort), host: '127.0.0.1', dir: dir ?? '.stack/data/mail' });
+  const shutdown = async () => {
+    await receiver.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}

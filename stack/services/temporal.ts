@@ -1,0 +1,40 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../lib/config';
+import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
+import { run, startDaemon, stopDaemon } from '../process';
+import { hostPort, stackPaths, type Service } from '../service';
+import { ensureTemporalBinaries, temporalBinaries } from './python-tools';
+
+/** Temporal CLI dev server (SQLite file, Web UI) with the product's search attributes registered. */
+export function temporalService(config: Config): Service {
+  const paths = stackPaths(config);
+  const bins = temporalBinaries(paths.cache);
+  const { host, port } = hostPort(config.temporal.address, 7233);
+  const pidFile = join(paths.run, 'temporal.pid');
+  const namespaces = [...new Set([config.temporal.namespace, 'default', 'spaser-test'])];
+
+  return {
+    name: 'temporal',
+    startTimeoutSec: 60,
+    endpoints: () => [`gRPC ${host}:${port}`, `Web UI http://${host}:${config.temporal.uiPort}`],
+    prepare: () => ensureTemporalBinaries(paths.cache),
+    async healthy() {
+      try {
+        await run(bins.cli, ['operator', 'cluster', 'health', '--address', `${host}:${port}`], { timeout: 3000 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async start() {
+      mkdirSync(paths.data, { recursive: true });
+      const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(config.temporal.uiPort)];
+      args.push('--db-filename', join(paths.data, 'temporal.db'), '--log-level', 'warn', '--ui-disable-news-fetch');
+      for (const ns of namespaces) args.push('--namespace', ns);
+      for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+      startDaemon({ command: bins.cli, args, logFile: join(paths.logs, 'temporal.log'), pidFile });
+    },
+    stop: async () => void (await stopDaemon(pidFile)),
+  };
+}
