@@ -1,0 +1,47 @@
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type ProducerConfig } from 'kafkajs';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+/** Topic names, all under the configured prefix so several deployments can share a cluster. */
+export function topics(prefix: string) {
+  return {
+    systemChecks: `${prefix}system-checks`,
+  };
+}
+
+/** A kafkajs client whose logs go through our logger. */
+export function createKafka(config: Config['kafka'], logger: Logger): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...extra } = entry;
+        // kafkajs logs retried protocol errors at ERROR; real failures reach us as thrown errors.
+        if (level <= KafkaLogLevel.WARN) log.warn(extra, message);
+      },
+  });
+}
+
+/** Producer settings we always want: idempotent writes, and the default (murmur2) partitioner, explicitly. */
+export const producerOptions: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: Partitioners.DefaultPartitioner,
+};
+
+/** Creates the topics that do not exist yet (idempotent), so no first write waits for auto-creation. */
+export async function ensureTopics(kafka: Kafka, names: string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = names.filter((n) => !existing.has(n));
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}

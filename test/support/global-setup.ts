@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { loadConfig } from '../../lib/config';
+import { applyMigrations } from '../../prisma/migrate';
+import { allServices } from '../../stack/services';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import { testConfig } from './env';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    workflowBundlePath: string;
+  }
+}
+
+/** Once per run: the stack must be up; a fresh test database; the workflow bundle built once for all files. */
+export default async function setup(project: TestProject): Promise<void> {
+  process.env.VITEST_RUN_ID ??= Date.now().toString(36);
+  const down: string[] = [];
+  for (const service of allServices(loadConfig())) if (!(await service.healthy())) down.push(service.name);
+  if (down.length) throw new Error(`Services arrêtés : ${down.join(', ')}. Lancez d'abord « npm run stack ».`);
+
+  await recreateDatabase(testConfig().databaseUrl);
+  await applyMigrations(testConfig().databaseUrl);
+
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  const dir = join(loadConfig().stackDir, 'test');
+  mkdirSync(dir, { recursive: true });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  project.provide('workflowBundlePath', bundlePath);
+}
+
+async function recreateDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

@@ -1,0 +1,44 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** A message as the SMTP receiver's (Mailpit-compatible) API lists it. */
+export interface MailSummary {
+  ID: string;
+  MessageID: string;
+  From: { Name: string; Address: string };
+  To: { Name: string; Address: string }[];
+  Subject: string;
+  Created: string;
+}
+
+export interface MailDetail extends MailSummary {
+  Text: string;
+  HTML: string;
+}
+
+/** Reads what the SMTP receiver got: the dev receiver or Mailpit, same API. */
+export class Mailbox {
+  constructor(private readonly apiUrl: string) {}
+
+  async list(): Promise<MailSummary[]> {
+    const res = await fetch(`${this.apiUrl}/api/v1/messages?limit=1000`);
+    if (!res.ok) throw new Error(`mail API answered ${res.status}`);
+    return ((await res.json()) as { messages: MailSummary[] }).messages;
+  }
+
+  async get(id: string): Promise<MailDetail> {
+    const res = await fetch(`${this.apiUrl}/api/v1/message/${id}`);
+    if (!res.ok) throw new Error(`mail API answered ${res.status}`);
+    return (await res.json()) as MailDetail;
+  }
+
+  /** Every message matching `match`, once at least `count` of them have arrived. */
+  async waitFor(match: (m: MailSummary) => boolean, { count = 1, timeoutMs = 15_000 } = {}): Promise<MailSummary[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.list()).filter(match);
+      if (found.length >= count) return found;
+      if (Date.now() > deadline) throw new Error(`expected ${count} mail(s), got ${found.length} after ${timeoutMs} ms`);
+      await delay(200);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * `npm start`: the whole product on one machine. Brings the native stack up (unless SPASER_STACK=external),
+ * applies migrations, then runs the product's processes in the foreground until Ctrl-C.
+ */
+import { loadConfig } from '../lib/config';
+import { createLogger } from '../lib/logger';
+import { applyMigrations } from '../prisma/migrate';
+import { stackUp } from '../stack/stack';
+import { runUntilSignal } from './lifecycle';
+import { createWorkerApp, installTemporalLogger } from './worker';
+
+const config = loadConfig();
+const logger = createLogger('spaser', config.logLevel);
+
+try {
+  if (process.env.SPASER_STACK !== 'external') await stackUp(config, (line) => logger.info(line));
+  const applied = await applyMigrations(config.databaseUrl);
+  logger.info(applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'base à jour');
+  installTemporalLogger(logger);
+  const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
+  logger.info(`Interface Temporal : http://127.0.0.1:${config.temporal.uiPort} — Ctrl-C pour arrêter.`);
+  await runUntilSignal(logger, [worker]);
+} catch (err) {
+  logger.fatal({ err }, 'démarrage impossible');
+  process.exitCode = 1;
+}

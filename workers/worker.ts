@@ -1,0 +1,68 @@
+/** The Temporal worker: runs the product's workflows and activities. `npm run worker`. */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { loadConfig, type Config } from '../lib/config';
+import { createDb } from '../lib/db';
+import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
+import { createLogger, type Logger } from '../lib/logger';
+import { createMailer } from '../lib/mailer';
+import { runUntilSignal } from './lifecycle';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Builds the worker and the clients its activities use; `stop()` drains it and closes them. */
+export async function createWorkerApp(config: Config, logger: Logger, options: { workflowBundlePath?: string; taskQueue?: string } = {}) {
+  const db = createDb(config.databaseUrl);
+  const kafka = createKafka(config.kafka, logger);
+  const topicNames = topics(config.kafka.topicPrefix);
+  await ensureTopics(kafka, Object.values(topicNames));
+  const producer = kafka.producer(producerOptions);
+  const mailer = createMailer(config.smtp);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  await producer.connect();
+
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from }),
+  });
+
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    start() {
+      running = worker.run();
+      logger.info({ taskQueue: worker.options.taskQueue }, 'worker started');
+      return running;
+    },
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running?.catch(() => undefined);
+      await Promise.allSettled([producer.disconnect(), db.$disconnect(), connection.close()]);
+      mailer.close();
+      logger.info('worker stopped');
+    },
+  };
+}
+
+/** Routes the Temporal SDK's own logs through our logger, once per process. */
+export function installTemporalLogger(logger: Logger): void {
+  const sdk = logger.child({ component: 'temporal' });
+  const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel;
+  Runtime.install({
+    logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
+      const method = l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug';
+      sdk[method](meta ?? {}, message);
+    }),
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const config = loadConfig();
+  const logger = createLogger('worker', config.logLevel);
+  installTemporalLogger(logger);
+  await runUntilSignal(logger, [await createWorkerApp(config, logger)]);
+}

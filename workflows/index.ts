@@ -1,0 +1,2 @@
+// The worker's workflowsPath: every workflow type the product registers.
+export { systemCheck } from './system-check';
