@@ -1,10 +1,14 @@
+import { createPolicyActivities, type PolicyDeps } from './policy';
+import { createRecordActivities } from './records';
 import { createSystemCheckActivities, type SystemCheckDeps } from './system-check';
 
-export type ActivityDeps = SystemCheckDeps;
+export type ActivityDeps = SystemCheckDeps & PolicyDeps;
 
 /** Every activity the worker registers, built from the clients the worker owns. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSystemCheckActivities(deps),
+    ...createPolicyActivities(deps),
+    ...createRecordActivities(deps),
   };
 }

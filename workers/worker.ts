@@ -10,6 +10,7 @@ import { createMailer } from '../lib/mailer';
 import { runUntilSignal } from './lifecycle';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
 
 /** Builds the worker and the clients its activities use; `stop()` drains it and closes them. */
 export async function createWorkerApp(config: Config, logger: Logger, options: { workflowBundlePath?: string; taskQueue?: string } = {}) {
@@ -27,7 +28,7 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from }),
+    activities: createActivities({ db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR }),
   });
 
   let running: Promise<void> | undefined;

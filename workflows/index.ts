@@ -1,2 +1,3 @@
 // The worker's workflowsPath: every workflow type the product registers.
+export { contractLifecycle } from './contract-lifecycle';
 export { systemCheck } from './system-check';

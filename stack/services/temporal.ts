@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config';
-import { SEARCH_ATTRIBUTES } from '../../lib/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { run, startDaemon, stopDaemon } from '../process';
 import { hostPort, stackPaths, type Service } from '../service';
 import { ensureTemporalBinaries, temporalBinaries } from './python-tools';

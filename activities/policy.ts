@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { parse } from 'yaml';
+import { PolicySchema, type Policy } from '../domain/policy';
+import type { Db } from '../lib/db';
+
+export interface PolicyDeps {
+  db: Db;
+  policiesDir: string;
+}
+
+/** Reads a collectivity's policy file, validates it, and records the version the workflow pins. */
+export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
+  return {
+    async loadPolicy(collectivityId: string): Promise<Policy> {
+      const policy = await readPolicy(policiesDir, collectivityId);
+      const content = JSON.parse(JSON.stringify(policy));
+      const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+      const c = policy.collectivity;
+      await db.$transaction([
+        db.collectivity.upsert({ where: { id: c.id }, create: { ...c }, update: { ...c } }),
+        db.policyVersion.upsert({
+          where: { collectivityId_version: { collectivityId: c.id, version: policy.version } },
+          create: { collectivityId: c.id, version: policy.version, validFrom: new Date(policy.validFrom), checksum, content },
+          update: {},
+        }),
+        ...policy.partners.map((p) =>
+          db.partner.upsert({
+            where: { collectivityId_id: { collectivityId: c.id, id: p.id } },
+            create: { collectivityId: c.id, ...p },
+            update: { name: p.name, email: p.email, role: p.role, involvedAt: p.involvedAt },
+          }),
+        ),
+      ]);
+      return policy;
+    },
+  };
+}
+
+export async function readPolicy(policiesDir: string, collectivityId: string): Promise<Policy> {
+  if (!/^[a-z0-9-]+$/.test(collectivityId)) throw ApplicationFailure.nonRetryable(`Collectivité invalide : ${collectivityId}`, 'ValidationError');
+  let text: string;
+  try {
+    text = await readFile(join(policiesDir, `${collectivityId}.yaml`), 'utf8');
+  } catch {
+    throw ApplicationFailure.nonRetryable(`Aucune politique pour la collectivité « ${collectivityId} »`, 'PolicyNotFound');
+  }
+  const parsed = PolicySchema.safeParse(parse(text));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw ApplicationFailure.nonRetryable(`Politique ${collectivityId} invalide : ${problems}`, 'ValidationError');
+  }
+  return parsed.data;
+}
+
+export type PolicyActivities = ReturnType<typeof createPolicyActivities>;

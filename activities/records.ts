@@ -1,0 +1,72 @@
+import type { Prisma } from '../prisma/generated/client';
+import type { ContractRecord, Transition } from '../domain/records';
+import type { Db } from '../lib/db';
+
+const json = (v: unknown) => v as Prisma.InputJsonValue;
+const date = (iso?: string) => (iso ? new Date(iso) : undefined);
+
+/** Persists a workflow transition in one transaction; every row has a deterministic id, so a retry is a no-op. */
+export function createRecordActivities({ db }: { db: Db }) {
+  return {
+    async recordTransition(t: Transition): Promise<void> {
+      await db.$transaction(async (tx) => {
+        if (t.contract) await upsertContract(tx, t, t.contract);
+        for (const task of t.tasks ?? []) {
+          const data = {
+            status: task.status, answer: task.answer === undefined ? undefined : json(task.answer), answeredBy: task.answeredBy,
+            answeredAt: date(task.answeredAt), reminders: task.reminders, escalatedAt: date(task.escalatedAt),
+          };
+          await tx.task.upsert({
+            where: { id: task.id },
+            create: {
+              id: task.id, contractId: t.contractId, kind: task.kind, phase: task.phase, year: task.year, title: task.title, why: task.why,
+              source: task.source, assigneeEmail: task.assigneeEmail, dueAt: new Date(task.dueAt), ...data,
+            },
+            update: data,
+          });
+        }
+        if (t.audit.length) {
+          await tx.auditEntry.createMany({
+            data: t.audit.map((a) => ({ ...a, at: new Date(a.at), detail: json(a.detail), contractId: t.contractId, policyVersion: t.policyVersion })),
+            skipDuplicates: true,
+          });
+        }
+        if (t.indicators.length) {
+          await tx.indicatorEvent.createMany({
+            data: t.indicators.map((e) => ({
+              id: e.id, collectivityId: t.collectivityId, contractId: t.contractId, indicator: e.indicator, year: e.year, value: e.value,
+              inDenominator: e.inDenominator, dimensions: e.dimensions ? json(e.dimensions) : undefined, policyVersion: t.policyVersion,
+              occurredAt: new Date(e.occurredAt),
+            })),
+            skipDuplicates: true,
+          });
+        }
+        if (t.notifications.length) {
+          await tx.notification.createMany({
+            data: t.notifications.map((n) => ({ ...n, cc: n.cc ?? [], data: json(n.data), contractId: t.contractId })),
+            skipDuplicates: true,
+          });
+        }
+      });
+    },
+  };
+}
+
+async function upsertContract(tx: Prisma.TransactionClient, t: Transition, c: ContractRecord): Promise<void> {
+  if (c.supplier) {
+    const { siret, ...supplier } = c.supplier;
+    await tx.supplier.upsert({ where: { siret }, create: { siret, ...supplier }, update: supplier });
+  }
+  const f = c.facts;
+  const data = {
+    collectivityId: f.collectivityId, cycle: c.cycle, object: f.object, nature: f.nature, cpv: f.cpv, estimatedAmountHt: f.estimatedAmountHT,
+    awardedAmountHt: c.awardedAmountHT, procedure: f.procedure, lots: f.lots, durationMonths: f.durationMonths,
+    plannedAwardDate: new Date(f.plannedAwardDate), notifiedOn: date(c.notifiedOn), startDate: date(c.startDate), endDate: date(c.endDate),
+    recurring: f.recurring, buyingService: f.buyingService, buyerName: f.buyer.name, buyerEmail: f.buyer.email, managerEmail: f.manager?.email,
+    phase: c.phase, status: c.status, policyVersion: t.policyVersion, workflowId: t.workflowId, supplierSiret: c.supplier?.siret,
+    socialConsiderations: c.considerations?.social ?? [], environmentalConsiderations: c.considerations?.environmental ?? [],
+  };
+  await tx.contract.upsert({ where: { id: f.id }, create: { id: f.id, ...data }, update: data });
+}
+
+export type RecordActivities = ReturnType<typeof createRecordActivities>;

@@ -1,0 +1,125 @@
+/**
+ * A collectivity's SPASER policy: thresholds, lead times, partners, eco-labels, targets and indicators.
+ * It is data (policies/<collectivity>.yaml), validated by this schema; the rules that read it are in domain/rules.ts.
+ */
+import { z } from 'zod';
+
+export const PHASES = ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export const PURCHASE_FAMILIES = [
+  'cleaning', 'hygiene', 'food', 'school-catering', 'catering', 'promotional-items', 'wood', 'paper', 'textiles',
+  'it-equipment', 'vehicles', 'energy', 'construction', 'other',
+] as const;
+export type PurchaseFamily = (typeof PURCHASE_FAMILIES)[number];
+
+/** Every check (prompt) the product knows; a policy switches them on and cites its source for each. */
+export const CHECK_KINDS = [
+  'programming-questionnaire', // just need, sobriety, circular economy, ESS, innovation, life-cycle analysis
+  'cad-review', // Clermont: the yearly sustainable-purchasing committee rates the contract's potential
+  'sourcing', // sourcing session, SIAE/EA/ESAT/ESS offers, sustainability AMO for works
+  'insertion-clause', // feasibility of an insertion clause, with the insertion partner
+  'reservation', // reservation to SIAE / EA-ESAT / ESS
+  'allotment', // lots, or why not
+  'environmental-considerations', // environmental criterion and/or execution clause
+  'eco-labels', // labels to require for the purchase family
+  'equality-clauses', // gender equality (from a threshold) and anti-discrimination tie-break
+  'fair-trade', // catering, school catering, promotional items
+  'financial-terms', // SME advance, mandatory advance, price revision, negotiation for MAPA
+  'works-clauses', // waste, GHG/data reporting, carbon offset for large works
+  'award-record', // contractor, bids, considerations actually included, labels held
+  'kickoff-meeting', // kickoff with the contractor, and the insertion partner when there is a clause
+  'annual-review', // yearly supplier review with evaluation grid and progress plan
+  'insertion-hours', // insertion hours realised in the year
+  'label-validity', // labels and certificates re-verified before they expire
+] as const;
+export type CheckKind = (typeof CHECK_KINDS)[number];
+
+export const INDICATORS = [
+  'env-criterion', // share of contracts with an environmental criterion
+  'env-considerations', // share with environmental considerations (criterion or clause)
+  'social-considerations', // share with at least one social consideration
+  'formal-insertion-clause', // formal procedures with an insertion clause
+  'formal-social-considerations', // formal procedures with social considerations
+  'circular-economy-targeted', // targeted at programming and integrating circular economy
+  'sme-targeted', // targeted at programming and awarded to a TPE/PME
+  'insertion-hours', // insertion hours realised per year
+  'reserved-contracts', // contracts reserved to SIAE / EA-ESAT / ESS
+  'sme-share', // contracts awarded to TPE/PME
+  'local-share', // contracts awarded to local suppliers (département / region)
+  'unsuccessful-procedures', // procedures declared unsuccessful
+  'sourcing-sessions', // sourcing sessions held
+  'eco-label-requirements', // contracts requiring eco-labelled products
+  'global-cost-criterion', // contracts with a global-cost / life-cycle criterion
+] as const;
+export type IndicatorId = (typeof INDICATORS)[number];
+
+const euros = z.number().nonnegative();
+const email = z.email();
+const isoDate = z.iso.date();
+
+export const PolicySchema = z.object({
+  collectivity: z.object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string().min(1),
+    departement: z.string().regex(/^\d{2,3}$|^2[AB]$/),
+    region: z.string().min(1),
+  }),
+  version: z.string().min(1),
+  validFrom: isoDate,
+  sources: z.array(z.string()).min(1),
+  contacts: z.object({
+    publicProcurementService: email, // pilots the SPASER, receives escalations when no manager is named
+  }),
+  partners: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/),
+        name: z.string(),
+        email,
+        role: z.enum(['insertion', 'ess', 'business', 'institution']),
+        involvedAt: z.array(z.enum(PHASES)),
+      }),
+    )
+    .min(1),
+  /** The partner that facilitates insertion clauses (CREATIV'21, the PLIE). */
+  insertionPartner: z.string(),
+  thresholds: z.object({
+    insertionClauseAbove: euros,
+    reservationUpTo: euros,
+    internalFollowUp: z.tuple([euros, euros]).optional(),
+    genderEqualityFrom: euros,
+    smeAdvanceBelow: euros,
+    smeAdvanceRate: z.number().min(0).max(1),
+    smeMaxEmployees: z.number().int().positive(),
+    mandatoryAdvanceAbove: euros,
+    mandatoryAdvanceMinMonths: z.number().nonnegative(),
+    priceRevisionOverMonths: z.number().nonnegative(),
+    largeWorksFrom: euros.optional(),
+    formalProcedureFrom: z.object({ supplies: euros, services: euros, works: euros, design: euros }),
+  }),
+  leadTimesMonths: z.object({
+    programmingStart: z.number().positive(),
+    programmingLatest: z.number().positive(),
+    cadReview: z.number().positive().optional(),
+    renewalStart: z.number().positive(),
+  }),
+  tasks: z.object({
+    dueDays: z.number().int().positive(),
+    reminderEveryDays: z.number().int().positive(),
+    escalateAfterDays: z.number().int().positive(),
+    giveUpAfterDays: z.number().int().positive(),
+  }),
+  checks: z.partialRecord(z.enum(CHECK_KINDS), z.object({ source: z.string().min(1) })),
+  /** CPV code prefixes that identify each purchase family. */
+  cpvFamilies: z.partialRecord(z.enum(PURCHASE_FAMILIES), z.array(z.string().regex(/^\d{2,8}$/))),
+  ecoLabels: z.partialRecord(z.enum(PURCHASE_FAMILIES), z.array(z.string()).min(1)),
+  fairTradeFamilies: z.array(z.enum(PURCHASE_FAMILIES)),
+  labelValidityYears: z.number().positive(),
+  labelRecheckDaysBefore: z.number().int().positive(),
+  indicators: z.array(z.enum(INDICATORS)).min(1),
+  targets: z.array(z.object({ indicator: z.enum(INDICATORS), year: z.number().int(), share: z.number().min(0).max(1) })),
+});
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;

@@ -1,0 +1,70 @@
+/** What one workflow transition writes, in one database transaction (activities/records.ts). */
+import type { ContractFacts, Supplier } from './contract';
+import type { IndicatorEvent } from './indicators';
+import type { CheckKind, Phase } from './policy';
+
+export type ContractStatus = 'active' | 'suspended' | 'closed' | 'terminated' | 'unsuccessful';
+export type TaskStatus = 'open' | 'answered' | 'unanswered' | 'cancelled';
+
+export interface AuditRecord {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TaskRecord {
+  id: string;
+  kind: CheckKind;
+  phase: Phase;
+  year?: number;
+  title: string;
+  why: string;
+  source: string;
+  assigneeEmail: string;
+  dueAt: string;
+  status: TaskStatus;
+  answer?: unknown;
+  answeredBy?: string;
+  answeredAt?: string;
+  reminders: number;
+  escalatedAt?: string;
+}
+
+export interface ContractRecord {
+  facts: ContractFacts;
+  cycle: number;
+  phase: Phase;
+  status: ContractStatus;
+  awardedAmountHT?: number;
+  notifiedOn?: string;
+  startDate?: string;
+  endDate?: string;
+  supplier?: Supplier;
+  considerations?: { social: string[]; environmental: string[] };
+}
+
+export type NotificationKind = 'task-opened' | 'task-reminder' | 'task-escalation' | 'partner-kickoff' | 'partner-update';
+
+/** A mail to send, recorded with the state change it comes from; sent once (deterministic id). */
+export interface NotificationRecord {
+  id: string;
+  kind: NotificationKind;
+  to: string[];
+  cc?: string[];
+  taskId?: string;
+  data: Record<string, unknown>;
+}
+
+export interface Transition {
+  contractId: string;
+  collectivityId: string;
+  policyVersion: string;
+  workflowId: string;
+  contract?: ContractRecord;
+  tasks?: TaskRecord[];
+  audit: AuditRecord[];
+  indicators: (IndicatorEvent & { id: string; occurredAt: string })[];
+  notifications: NotificationRecord[];
+}

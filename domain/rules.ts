@@ -1,0 +1,151 @@
+/**
+ * Which checks a contract gets at each step, under its collectivity's policy. Pure functions: the workflow calls
+ * them, the tests call them without Temporal.
+ */
+import type { Answers } from './answers';
+import type { ContractFacts } from './contract';
+import type { CheckKind, Phase, Policy, PurchaseFamily } from './policy';
+
+export interface CheckSpec {
+  kind: CheckKind;
+  phase: Phase;
+  /** What to decide, in French. */
+  title: string;
+  /** Why this contract gets it, in French, with the figures that triggered it. */
+  why: string;
+  /** The SPASER passage it comes from. */
+  source: string;
+  assignee: 'buyer' | 'manager';
+}
+
+export type Decisions = Partial<Answers>;
+
+export interface CheckContext {
+  contract: ContractFacts;
+  policy: Policy;
+  decisions: Decisions;
+}
+
+const euros = (n: number) => `${new Intl.NumberFormat('fr-FR').format(n)} € HT`;
+
+/** The purchase family of a CPV code: the policy's longest matching prefix. */
+export function familyOf(cpv: string, policy: Policy): PurchaseFamily {
+  let best: { family: PurchaseFamily; length: number } = { family: 'other', length: 0 };
+  for (const [family, prefixes] of Object.entries(policy.cpvFamilies) as [PurchaseFamily, string[]][]) {
+    for (const prefix of prefixes) if (cpv.startsWith(prefix) && prefix.length > best.length) best = { family, length: prefix.length };
+  }
+  return best.family;
+}
+
+/** Formal procedures (procédures formalisées), as opposed to MAPA and contracts without publicity. */
+export function isFormal(contract: ContractFacts): boolean {
+  return contract.procedure !== 'mapa' && contract.procedure !== 'sans-publicite';
+}
+
+function spec(ctx: CheckContext, kind: CheckKind, phase: Phase, title: string, why: string, assignee: CheckSpec['assignee'] = 'buyer'): CheckSpec[] {
+  const enabled = ctx.policy.checks[kind];
+  return enabled ? [{ kind, phase, title, why, source: enabled.source, assignee }] : [];
+}
+
+export function programmingChecks(ctx: CheckContext): CheckSpec[] {
+  return spec(ctx, 'programming-questionnaire', 'programming', 'Questions systématiques de programmation',
+    'Juste besoin et sobriété (pourrait-on ne pas acheter ?), réemploi, recyclé ou biosourcé, ouverture à l’ESS et aux TPE/PME, innovation, analyse du cycle de vie.');
+}
+
+export function sourcingChecks(ctx: CheckContext): CheckSpec[] {
+  const works = ctx.contract.nature === 'works' ? ' Pour des travaux, envisagez une AMO développement durable.' : '';
+  return spec(ctx, 'sourcing', 'sourcing', 'Sourcing fournisseurs',
+    `Rencontrer les fournisseurs et rechercher des offres de SIAE, EA, ESAT ou de l’ESS (CRESS, « le marché de l’inclusion »).${works}`);
+}
+
+/** Clermont's CAD rates recurring contracts' sustainable potential at J-12 months (003 action 2). */
+export function cadChecks(ctx: CheckContext): CheckSpec[] {
+  if (!ctx.contract.recurring || !ctx.policy.leadTimesMonths.cadReview) return [];
+  return spec(ctx, 'cad-review', 'consultation', 'Cotation du potentiel durable en Comité annuel des achats durables',
+    `Marché récurrent : présenter sa cotation au CAD à J-${ctx.policy.leadTimesMonths.cadReview} mois et retenir les actions SPASER.`, 'manager');
+}
+
+export function consultationChecks(ctx: CheckContext): CheckSpec[] {
+  const { contract, policy, decisions } = ctx;
+  const t = policy.thresholds;
+  const amount = contract.estimatedAmountHT;
+  const family = familyOf(contract.cpv, policy);
+  const partner = policy.partners.find((p) => p.id === policy.insertionPartner);
+  const checks: CheckSpec[] = [];
+
+  if (amount > t.insertionClauseAbove) {
+    checks.push(...spec(ctx, 'insertion-clause', 'consultation', 'Faisabilité d’une clause d’insertion',
+      `Montant estimé ${euros(amount)} > ${euros(t.insertionClauseAbove)} : étude systématique avec ${partner?.name ?? 'le facilitateur'}.`));
+  }
+  // Reservation is studied when the amount allows it and sourcing did not rule out an inclusive offer.
+  if (amount <= t.reservationUpTo && decisions.sourcing?.inclusiveOffersFound !== false) {
+    checks.push(...spec(ctx, 'reservation', 'consultation', 'Réservation à une SIAE, une EA/ESAT ou une entreprise de l’ESS',
+      `Montant estimé ${euros(amount)} ≤ ${euros(t.reservationUpTo)}${decisions.sourcing?.inclusiveOffersFound ? ' et une offre inclusive existe' : ''}.`));
+  }
+  checks.push(...spec(ctx, 'allotment', 'consultation', 'Allotissement', 'L’allotissement est la règle : indiquez les lots, ou justifiez leur absence.'));
+  checks.push(...spec(ctx, 'environmental-considerations', 'consultation', 'Critère et clause environnementaux',
+    'Prévoir un critère environnemental et/ou une clause environnementale d’exécution (coût global le cas échéant).'));
+  const labels = policy.ecoLabels[family];
+  if (labels) {
+    checks.push(...spec(ctx, 'eco-labels', 'consultation', 'Écolabels à exiger', `Famille « ${family} » : labels reconnus ${labels.join(', ')}.`));
+  }
+  if (amount >= t.genderEqualityFrom) {
+    checks.push(...spec(ctx, 'equality-clauses', 'consultation', 'Clauses égalité femmes-hommes et non-discrimination',
+      `Montant estimé ${euros(amount)} ≥ ${euros(t.genderEqualityFrom)} : clause égalité femmes-hommes, et clause de départage non discriminatoire.`));
+  }
+  if (policy.fairTradeFamilies.includes(family)) {
+    checks.push(...spec(ctx, 'fair-trade', 'consultation', 'Commerce équitable', `Famille « ${family} » : exiger des produits issus du commerce équitable.`));
+  }
+  const terms = financialTerms(contract, policy);
+  if (terms.length) checks.push(...spec(ctx, 'financial-terms', 'consultation', 'Conditions financières favorables aux PME', terms.join(' ')));
+  if (contract.nature === 'works') {
+    const large = t.largeWorksFrom !== undefined && amount >= t.largeWorksFrom ? ' Grands travaux : clause de compensation carbone.' : '';
+    checks.push(...spec(ctx, 'works-clauses', 'consultation', 'Clauses travaux : déchets, GES, compensation',
+      `Travaux : clause de gestion des déchets et de reporting GES/données.${large}`));
+  }
+  return checks;
+}
+
+/** The financial-term questions that apply to this contract (003 actions 17, 19, 20). */
+export function financialTerms(contract: ContractFacts, policy: Policy): string[] {
+  const t = policy.thresholds;
+  const amount = contract.estimatedAmountHT;
+  const terms: string[] = [];
+  if (amount < t.smeAdvanceBelow) terms.push(`Avance de ${Math.round(t.smeAdvanceRate * 100)} % sans garantie pour les PME (< ${t.smeMaxEmployees} salariés).`);
+  if (amount > t.mandatoryAdvanceAbove && contract.durationMonths > t.mandatoryAdvanceMinMonths) terms.push('Avance obligatoire (> 50 k€ HT et > 2 mois).');
+  if (contract.durationMonths > t.priceRevisionOverMonths) terms.push('Clause de révision des prix (marché de plus d’un an).');
+  if (contract.procedure === 'mapa') terms.push('MAPA : la négociation est la règle, son absence se justifie.');
+  return terms;
+}
+
+export function awardChecks(ctx: CheckContext): CheckSpec[] {
+  return spec(ctx, 'award-record', 'award', 'Attribution : titulaire et considérations retenues',
+    'Enregistrer le titulaire (taille, statut ESS/SIAE, département), le nombre d’offres et les considérations réellement incluses — ou déclarer la procédure infructueuse.');
+}
+
+export function kickoffChecks(ctx: CheckContext): CheckSpec[] {
+  const partner = insertionPartnerInvited(ctx) ? ` ${ctx.policy.partners.find((p) => p.id === ctx.policy.insertionPartner)?.name} est invité (clause d’insertion).` : '';
+  return spec(ctx, 'kickoff-meeting', 'kickoff', 'Réunion de lancement', `Tenir la réunion de lancement avec le titulaire.${partner}`);
+}
+
+/** The partner comes to kickoff when an insertion clause was retained (003 actions 8, 10). */
+export function insertionPartnerInvited(ctx: CheckContext): boolean {
+  return ctx.decisions['insertion-clause']?.feasible === true;
+}
+
+/** The checks of one execution year; labels are re-checked when they expire before the next review. */
+export function executionChecks(ctx: CheckContext, year: number, nextReviewOn: string): CheckSpec[] {
+  const checks = spec(ctx, 'annual-review', 'execution', `Revue annuelle du fournisseur (année ${year})`,
+    'Revue systématique avec grille d’évaluation et plan de progrès ; collecte des données d’impact.');
+  if (insertionPartnerInvited(ctx)) {
+    checks.push(...spec(ctx, 'insertion-hours', 'execution', `Heures d’insertion réalisées (année ${year})`,
+      `Clause de ${ctx.decisions['insertion-clause']?.hours ?? '?'} heures : déclarer les heures réalisées cette année.`));
+  }
+  const award = ctx.decisions['award-record'];
+  const expiring = award?.outcome === 'awarded' ? award.labelsHeld.filter((l) => l.validUntil <= nextReviewOn) : [];
+  if (expiring.length) {
+    checks.push(...spec(ctx, 'label-validity', 'execution', 'Validité des labels et certificats',
+      `À revérifier avant expiration : ${expiring.map((l) => `${l.name} (${l.validUntil})`).join(', ')}.`));
+  }
+  return checks;
+}

@@ -1,0 +1,233 @@
+import {
+  allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy,
+  proxyActivities, setHandler, startChild, upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { parseAnswer, type Answers } from '../domain/answers';
+import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
+import { addMonths, isoDay, toMs } from '../domain/dates';
+import { awardIndicators, insertionHoursIndicators, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
+import type { CheckKind, Phase, Policy } from '../domain/policy';
+import * as rules from '../domain/rules';
+import { SA } from '../domain/search-attributes';
+import type { PolicyActivities } from '../activities/policy';
+import { Lifecycle, LifecycleEnded } from './lifecycle/context';
+import { applyEvent, type ContractEvent } from './lifecycle/events';
+import { executionYears } from './lifecycle/execution';
+import type { LifecycleState, OpenTask } from './lifecycle/state';
+import { runChecks, validateAnswer } from './lifecycle/tasks';
+
+export interface ContractLifecycleInput {
+  contract: ContractFacts;
+  /** 1 for a new need, n+1 for the renewal of a recurring one. */
+  cycle?: number;
+  /** Carried over by continue-as-new; absent on the first run. */
+  state?: LifecycleState;
+}
+
+export interface AnswerTaskInput {
+  taskId: string;
+  answer: unknown;
+  by: string;
+}
+
+export interface LifecycleStatus {
+  contractId: string;
+  cycle: number;
+  phase: Phase;
+  status: LifecycleState['contract']['status'];
+  policyVersion: string;
+  openTasks: Omit<OpenTask, 'received'>[];
+  decisions: Partial<Answers>;
+  history: LifecycleState['history'];
+  yearsReviewed: number;
+  ended?: LifecycleState['ended'];
+}
+
+export const answerTaskUpdate = defineUpdate<{ accepted: true }, [AnswerTaskInput]>('answerTask');
+export const contractEventSignal = defineSignal<[ContractEvent]>('contractEvent');
+export const statusQuery = defineQuery<LifecycleStatus>('status');
+
+const { loadPolicy } = proxyActivities<PolicyActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { nonRetryableErrorTypes: ['PolicyNotFound', 'ValidationError'] },
+});
+
+/** Follows one public contract from programming to closure, asking the SPASER questions at each step. */
+export async function contractLifecycle(input: ContractLifecycleInput): Promise<LifecycleStatus> {
+  const lc = new Lifecycle(input.state ?? (await initialState(input)));
+  registerHandlers(lc);
+  try {
+    if (!input.state) await start(lc);
+    const phase = lc.state.contract.phase;
+    if (before(phase, 'sourcing')) await programming(lc);
+    if (before(phase, 'consultation')) await sourcing(lc);
+    if (before(phase, 'award')) await consultation(lc);
+    if (before(phase, 'kickoff')) await award(lc);
+    if (before(phase, 'execution')) await kickoff(lc);
+    if (before(phase, 'closure')) {
+      const more = await executionYears(lc, { onAnswer: onAnswer(lc), startNextCycle: () => startNextCycle(lc) });
+      if (more) return await continueWithState(lc);
+    }
+    await closure(lc, 'closed', 'Contrat arrivé à son terme');
+  } catch (err) {
+    if (!(err instanceof LifecycleEnded)) throw err;
+    await closure(lc, lc.state.ended!.status, lc.state.ended!.reason);
+  }
+  await condition(allHandlersFinished);
+  return status(lc);
+}
+
+const before = (current: Phase, phase: Phase) =>
+  ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'].indexOf(current) <
+  ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'].indexOf(phase);
+
+async function initialState(input: ContractLifecycleInput): Promise<LifecycleState> {
+  // The policy is pinned for the whole cycle: a newer version applies from the next cycle on.
+  const policy: Policy = await loadPolicy(input.contract.collectivityId);
+  return {
+    contract: { facts: input.contract, cycle: input.cycle ?? 1, phase: 'programming', status: 'active' },
+    policy, decisions: {}, tasks: {}, yearsReviewed: 0, seq: 0, history: [], seenEvents: [], nextCycleStarted: false, revision: 0,
+  };
+}
+
+function registerHandlers(lc: Lifecycle): void {
+  setHandler(statusQuery, () => status(lc));
+  setHandler(contractEventSignal, (event) => applyEvent(lc, event));
+  setHandler(
+    answerTaskUpdate,
+    ({ taskId, answer, by }) => {
+      const parsed = parseAnswer(lc.state.tasks[taskId]!.kind, answer);
+      lc.state.tasks[taskId]!.received = { answer: parsed.ok ? parsed.value : answer, by, at: new Date().toISOString() };
+      return { accepted: true };
+    },
+    { validator: ({ taskId, answer }) => void validateAnswer(lc, taskId, answer) },
+  );
+}
+
+async function start(lc: Lifecycle): Promise<void> {
+  const f = lc.facts;
+  upsertSearchAttributes([
+    { key: SA.contractId, value: f.id }, { key: SA.collectivity, value: f.collectivityId },
+    { key: SA.buyer, value: f.buyer.email }, { key: SA.buyingService, value: f.buyingService },
+    { key: SA.phase, value: 'programming' }, { key: SA.overdue, value: false },
+  ]);
+  await lc.recorder.contract()
+    .log('system', 'contract.registered', `Contrat enregistré (cycle ${lc.state.contract.cycle}, politique ${lc.state.policy.version})`, { facts: f })
+    .flush();
+}
+
+/** J-24 months before the planned award: the systematic questions (003 actions 1, 18, 22). */
+async function programming(lc: Lifecycle): Promise<void> {
+  await lc.sleepUntil(() => toMs(addMonths(lc.facts.plannedAwardDate, -lc.state.policy.leadTimesMonths.programmingStart)));
+  await lc.enterPhase('programming');
+  await runChecks(lc, rules.programmingChecks(lc.checkContext), onAnswer(lc));
+}
+
+async function sourcing(lc: Lifecycle): Promise<void> {
+  await lc.enterPhase('sourcing');
+  await runChecks(lc, rules.sourcingChecks(lc.checkContext), onAnswer(lc));
+}
+
+/** Writing the DCE: every consultation check at once; Clermont's CAD first, at J-12, for recurring needs. */
+async function consultation(lc: Lifecycle): Promise<void> {
+  await lc.enterPhase('consultation');
+  const cad = rules.cadChecks(lc.checkContext);
+  if (cad.length) {
+    await lc.sleepUntil(() => toMs(addMonths(lc.facts.plannedAwardDate, -(lc.state.policy.leadTimesMonths.cadReview ?? 0))));
+    await runChecks(lc, cad, onAnswer(lc));
+  }
+  await runChecks(lc, rules.consultationChecks(lc.checkContext), onAnswer(lc));
+}
+
+async function award(lc: Lifecycle): Promise<void> {
+  await lc.enterPhase('award');
+  await runChecks(lc, rules.awardChecks(lc.checkContext), onAnswer(lc));
+}
+
+/** Kickoff; with an insertion clause the partner is invited (003 actions 8, 10). */
+async function kickoff(lc: Lifecycle): Promise<void> {
+  await lc.enterPhase('kickoff');
+  if (rules.insertionPartnerInvited(lc.checkContext)) await invitePartner(lc);
+  await runChecks(lc, rules.kickoffChecks(lc.checkContext), onAnswer(lc));
+}
+
+async function invitePartner(lc: Lifecycle): Promise<void> {
+  const { policy, contract, decisions } = lc.state;
+  const partner = policy.partners.find((p) => p.id === policy.insertionPartner)!;
+  const awarded = decisions['award-record']?.outcome === 'awarded' ? decisions['award-record'] : undefined;
+  await lc.recorder
+    .log('system', 'partner.invited', `${partner.name} invité à la réunion de lancement`, { partner: partner.id })
+    .notify({
+      kind: 'partner-kickoff', to: [partner.email], cc: [lc.facts.buyer.email],
+      data: { partner: partner.name, contract: contract.facts.object, contractor: awarded?.supplier.name, hours: decisions['insertion-clause']?.hours, startDate: contract.startDate },
+    })
+    .flush();
+}
+
+/** Every answer that changes the contract or feeds an indicator. */
+function onAnswer(lc: Lifecycle) {
+  return <K extends CheckKind>(kind: K, answer: Answers[K], task: OpenTask) => {
+    const { state } = lc;
+    (state.decisions as Record<string, unknown>)[kind] = answer;
+    const now = isoDay(Date.now());
+    if (kind === 'sourcing') lc.recorder.indicator(sourcingIndicators(now, state.decisions, state.policy));
+    if (kind === 'insertion-hours') lc.recorder.indicator(insertionHoursIndicators(task.year ?? 0, (answer as Answers['insertion-hours']).hours, state.policy));
+    if (kind === 'award-record') recordAward(lc, answer as Answers['award-record']);
+  };
+}
+
+function recordAward(lc: Lifecycle, award: Answers['award-record']): void {
+  const { state } = lc;
+  if (award.outcome === 'unsuccessful') {
+    state.ended = { status: 'unsuccessful', reason: award.reason, at: new Date().toISOString() };
+    return;
+  }
+  Object.assign(state.contract, {
+    awardedAmountHT: award.awardedAmountHT, notifiedOn: award.notifiedOn, startDate: award.startDate, endDate: award.endDate,
+    supplier: award.supplier, considerations: { social: award.social, environmental: award.environmental },
+  });
+  lc.recorder.contract().indicator(awardIndicators(lc.facts, state.decisions, award, state.policy));
+}
+
+/** A recurring need: the next cycle's programming starts J-24 months before expiry, as its own workflow. */
+async function startNextCycle(lc: Lifecycle): Promise<void> {
+  const { contract } = lc.state;
+  const nextId = nextCycleContractId(contract.facts.id, contract.cycle);
+  const next: ContractFacts = { ...contract.facts, id: nextId, plannedAwardDate: contract.endDate ?? contract.facts.plannedAwardDate };
+  await startChild(contractLifecycle, {
+    workflowId: contractWorkflowId(nextId),
+    args: [{ contract: next, cycle: contract.cycle + 1 }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  lc.state.nextCycleStarted = true;
+  await lc.recorder.log('system', 'renewal.started', `Cycle suivant lancé : ${nextId}`, { nextContractId: nextId }).flush();
+}
+
+async function closure(lc: Lifecycle, status: 'closed' | 'terminated' | 'unsuccessful', reason: string): Promise<void> {
+  const { state } = lc;
+  state.contract.phase = 'closure';
+  state.contract.status = status;
+  upsertSearchAttributes([{ key: SA.phase, value: 'closure' }, { key: SA.overdue, value: false }]);
+  if (status === 'unsuccessful') lc.recorder.indicator(unsuccessfulIndicators(isoDay(Date.now()), state.policy));
+  for (const task of Object.values(state.tasks)) {
+    lc.recorder.task({ ...task, status: 'cancelled' });
+    delete state.tasks[task.id];
+  }
+  await lc.recorder.contract().log('system', `contract.${status}`, `Clôture : ${reason}`, { status, reason }).flush();
+}
+
+async function continueWithState(lc: Lifecycle): Promise<never> {
+  await condition(allHandlersFinished);
+  return continueAsNew<typeof contractLifecycle>({ contract: lc.facts, cycle: lc.state.contract.cycle, state: lc.state });
+}
+
+function status(lc: Lifecycle): LifecycleStatus {
+  const { state } = lc;
+  return {
+    contractId: state.contract.facts.id, cycle: state.contract.cycle, phase: state.contract.phase, status: state.contract.status,
+    policyVersion: state.policy.version, decisions: state.decisions, history: state.history, yearsReviewed: state.yearsReviewed,
+    openTasks: Object.values(state.tasks).filter((t) => t.status === 'open' && !t.received).map(({ received: _r, ...t }) => t),
+    ended: state.ended,
+  };
+}
+

@@ -1,0 +1,64 @@
+import { condition, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Phase } from '../../domain/policy';
+import type { CheckContext } from '../../domain/rules';
+import { SA } from '../../domain/search-attributes';
+import { Recorder } from './recorder';
+import type { LifecycleState } from './state';
+
+/** Thrown out of any wait once the contract is terminated or declared unsuccessful. */
+export class LifecycleEnded extends Error {}
+
+/** The running contract: its state, its recorder and the waits every step shares. */
+export class Lifecycle {
+  readonly recorder: Recorder;
+
+  constructor(readonly state: LifecycleState) {
+    this.recorder = new Recorder(state, workflowInfo().workflowId);
+  }
+
+  get facts() {
+    return this.state.contract.facts;
+  }
+
+  get checkContext(): CheckContext {
+    return { contract: this.facts, policy: this.state.policy, decisions: this.state.decisions };
+  }
+
+  /** Who is asked when the buyer does not answer. */
+  get escalationEmail(): string {
+    return this.facts.manager?.email ?? this.state.policy.contacts.publicProcurementService;
+  }
+
+  assigneeEmail(assignee: 'buyer' | 'manager'): string {
+    return assignee === 'buyer' ? this.facts.buyer.email : this.escalationEmail;
+  }
+
+  throwIfEnded(): void {
+    if (this.state.ended) throw new LifecycleEnded(this.state.ended.status);
+  }
+
+  /** Sleeps until `dateMs`, waking early when an event changes dates or ends the contract; true when reached. */
+  async sleepUntil(dateMs: () => number): Promise<void> {
+    for (;;) {
+      this.throwIfEnded();
+      const revision = this.state.revision;
+      const wait = dateMs() - Date.now();
+      if (wait <= 0 && this.state.contract.status !== 'suspended') return;
+      if (this.state.contract.status === 'suspended') await condition(() => this.state.contract.status !== 'suspended' || !!this.state.ended);
+      else await condition(() => this.state.revision !== revision || !!this.state.ended, wait);
+    }
+  }
+
+  async enterPhase(phase: Phase): Promise<void> {
+    this.throwIfEnded();
+    this.state.contract.phase = phase;
+    upsertSearchAttributes([{ key: SA.phase, value: phase }]);
+    await this.recorder.contract().log('system', 'phase.entered', `Étape : ${phase}`, { phase }).flush();
+  }
+
+  refreshOverdue(): void {
+    const now = Date.now();
+    const overdue = Object.values(this.state.tasks).some((t) => t.status === 'open' && Date.parse(t.dueAt) <= now);
+    upsertSearchAttributes([{ key: SA.overdue, value: overdue }]);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Decisions } from '../../domain/rules';
+import type { ContractRecord, TaskRecord } from '../../domain/records';
+import type { Policy } from '../../domain/policy';
+
+export interface OpenTask extends TaskRecord {
+  /** Set by the answerTask update once validated; the task's own coroutine records it. */
+  received?: { answer: unknown; by: string; at: string };
+}
+
+export interface HistoryItem {
+  at: string;
+  actor: string;
+  action: string;
+  summary: string;
+}
+
+/** Everything a contract's workflow carries from one run to the next (continue-as-new). */
+export interface LifecycleState {
+  contract: ContractRecord;
+  policy: Policy;
+  decisions: Decisions;
+  tasks: Record<string, OpenTask>;
+  /** Execution years already reviewed. */
+  yearsReviewed: number;
+  /** Sequence of records written, for deterministic ids across runs. */
+  seq: number;
+  history: HistoryItem[];
+  /** Ids of the contract events already applied (idempotence); the most recent ones only. */
+  seenEvents: string[];
+  nextCycleStarted: boolean;
+  /** Bumped by every event that changes dates or suspension, so waits re-evaluate. */
+  revision: number;
+  ended?: { status: 'terminated' | 'unsuccessful'; reason: string; at: string };
+}
+
+export const HISTORY_KEPT = 200;
+export const EVENTS_REMEMBERED = 1000;

@@ -1,0 +1,95 @@
+import { condition } from '@temporalio/workflow';
+import { parseAnswer, type Answers } from '../../domain/answers';
+import type { CheckKind } from '../../domain/policy';
+import type { CheckSpec } from '../../domain/rules';
+import { taskTimeline, type TaskAction } from '../../domain/task-timeline';
+import type { Lifecycle } from './context';
+import type { OpenTask } from './state';
+
+export type OnAnswer = <K extends CheckKind>(kind: K, answer: Answers[K], task: OpenTask) => void;
+
+/** The deterministic id of a check: one per contract cycle, kind and execution year. */
+export function taskId(contractId: string, cycle: number, kind: CheckKind, year?: number): string {
+  return `${contractId}:c${cycle}:${kind}${year ? `:y${year}` : ''}`;
+}
+
+/** Opens the checks together and waits until each is answered, given up, or the contract ends. */
+export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnAnswer, year?: number): Promise<void> {
+  await Promise.all(specs.map((spec) => runCheck(lc, spec, onAnswer, year)));
+  lc.throwIfEnded();
+}
+
+async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number): Promise<void> {
+  const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
+  const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year));
+  const timeline = taskTimeline(Date.parse(task.dueAt) - spec_due(lc), lc.state.policy.tasks);
+  for (const step of timeline.steps) {
+    if (await waitForAnswer(lc, task, step.at)) break;
+    await act(lc, task, step.action);
+    if (step.action === 'give-up') return;
+  }
+  if (lc.state.ended) return closeTask(lc, task, 'cancelled', 'Tâche annulée : fin du contrat');
+  const { answer, by, at } = task.received!;
+  Object.assign(task, { status: 'answered', answer, answeredBy: by, answeredAt: at });
+  onAnswer(spec.kind, answer as never, task);
+  delete lc.state.tasks[id];
+  lc.refreshOverdue();
+  await lc.recorder.task(task).log(by, 'task.answered', `Réponse : ${task.title}`, { taskId: id, answer }).flush();
+}
+
+const spec_due = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
+
+async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: number): Promise<OpenTask> {
+  const dueAt = new Date(Date.now() + spec_due(lc)).toISOString();
+  const task: OpenTask = {
+    id, kind: spec.kind, phase: spec.phase, year, title: spec.title, why: spec.why, source: spec.source,
+    assigneeEmail: lc.assigneeEmail(spec.assignee), dueAt, status: 'open', reminders: 0,
+  };
+  lc.state.tasks[id] = task;
+  await lc.recorder
+    .task(task)
+    .log('system', 'task.opened', `Question posée : ${spec.title}`, { taskId: id, kind: spec.kind, why: spec.why, source: spec.source })
+    .notify({ kind: 'task-opened', to: [task.assigneeEmail], taskId: id, data: { title: spec.title, why: spec.why, source: spec.source, dueAt } })
+    .flush();
+  return task;
+}
+
+/** True when answered (or the contract ended) before `atMs`. */
+async function waitForAnswer(lc: Lifecycle, task: OpenTask, atMs: number): Promise<boolean> {
+  const done = () => task.received !== undefined || !!lc.state.ended;
+  return done() || (await condition(done, Math.max(1, atMs - Date.now())));
+}
+
+async function act(lc: Lifecycle, task: OpenTask, action: TaskAction): Promise<void> {
+  const r = lc.recorder;
+  if (action === 'remind') {
+    task.reminders += 1;
+    r.log('system', 'task.reminded', `Relance n°${task.reminders} : ${task.title}`, { taskId: task.id })
+      .notify({ kind: 'task-reminder', to: [task.assigneeEmail], taskId: task.id, data: { title: task.title, dueAt: task.dueAt, reminder: task.reminders } });
+  } else if (action === 'escalate') {
+    task.escalatedAt = new Date().toISOString();
+    r.log('system', 'task.escalated', `Escalade au responsable : ${task.title}`, { taskId: task.id, to: lc.escalationEmail })
+      .notify({ kind: 'task-escalation', to: [lc.escalationEmail], cc: [task.assigneeEmail], taskId: task.id, data: { title: task.title, dueAt: task.dueAt } });
+  } else {
+    return closeTask(lc, task, 'unanswered', `Sans réponse, abandonnée : ${task.title}`);
+  }
+  lc.refreshOverdue();
+  await r.task(task).flush();
+}
+
+async function closeTask(lc: Lifecycle, task: OpenTask, status: 'unanswered' | 'cancelled', summary: string): Promise<void> {
+  task.status = status;
+  delete lc.state.tasks[task.id];
+  lc.refreshOverdue();
+  await lc.recorder.task(task).log('system', `task.${status}`, summary, { taskId: task.id }).flush();
+}
+
+/** The answerTask update's validator: the task must be open and the answer valid for its kind. */
+export function validateAnswer(lc: Lifecycle, taskIdValue: string, answer: unknown): unknown {
+  const task = lc.state.tasks[taskIdValue];
+  if (!task || task.status !== 'open') throw new Error(`Tâche inconnue ou déjà close : ${taskIdValue}`);
+  if (task.received) throw new Error(`Tâche déjà répondue : ${taskIdValue}`);
+  const parsed = parseAnswer(task.kind, answer);
+  if (!parsed.ok) throw new Error(`Réponse invalide : ${parsed.error}`);
+  return parsed.value;
+}
