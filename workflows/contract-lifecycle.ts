@@ -41,6 +41,7 @@ export interface LifecycleStatus {
   history: LifecycleState['history'];
   yearsReviewed: number;
   ended?: LifecycleState['ended'];
+  sleepingUntil?: string;
 }
 
 export const answerTaskUpdate = defineUpdate<{ accepted: true }, [AnswerTaskInput]>('answerTask');
@@ -54,7 +55,10 @@ const { loadPolicy } = proxyActivities<PolicyActivities>({
 
 /** Follows one public contract from programming to closure, asking the SPASER questions at each step. */
 export async function contractLifecycle(input: ContractLifecycleInput): Promise<LifecycleStatus> {
-  const lc = new Lifecycle(input.state ?? (await initialState(input)));
+  // Queries get an answer at once; signals and updates wait (buffered) until the state is loaded.
+  let lc: Lifecycle | undefined;
+  setHandler(statusQuery, () => (lc ? status(lc) : loadingStatus(input)));
+  lc = new Lifecycle(input.state ?? (await initialState(input)));
   registerHandlers(lc);
   try {
     if (!input.state) await start(lc);
@@ -91,7 +95,6 @@ async function initialState(input: ContractLifecycleInput): Promise<LifecycleSta
 }
 
 function registerHandlers(lc: Lifecycle): void {
-  setHandler(statusQuery, () => status(lc));
   setHandler(contractEventSignal, (event) => applyEvent(lc, event));
   setHandler(
     answerTaskUpdate,
@@ -221,6 +224,13 @@ async function continueWithState(lc: Lifecycle): Promise<never> {
   return continueAsNew<typeof contractLifecycle>({ contract: lc.facts, cycle: lc.state.contract.cycle, state: lc.state });
 }
 
+function loadingStatus(input: ContractLifecycleInput): LifecycleStatus {
+  return {
+    contractId: input.contract.id, cycle: input.cycle ?? 1, phase: 'programming', status: 'active', policyVersion: '',
+    openTasks: [], decisions: {}, history: [], yearsReviewed: 0,
+  };
+}
+
 function status(lc: Lifecycle): LifecycleStatus {
   const { state } = lc;
   return {
@@ -228,6 +238,7 @@ function status(lc: Lifecycle): LifecycleStatus {
     policyVersion: state.policy.version, decisions: state.decisions, history: state.history, yearsReviewed: state.yearsReviewed,
     openTasks: Object.values(state.tasks).filter((t) => t.status === 'open' && !t.received).map(({ received: _r, ...t }) => t),
     ended: state.ended,
+    sleepingUntil: state.sleepingUntil,
   };
 }
 

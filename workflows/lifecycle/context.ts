@@ -43,10 +43,12 @@ export class Lifecycle {
       this.throwIfEnded();
       const revision = this.state.revision;
       const wait = dateMs() - Date.now();
-      if (wait <= 0 && this.state.contract.status !== 'suspended') return;
+      if (wait <= 0 && this.state.contract.status !== 'suspended') break;
+      this.state.sleepingUntil = new Date(dateMs()).toISOString();
       if (this.state.contract.status === 'suspended') await condition(() => this.state.contract.status !== 'suspended' || !!this.state.ended);
       else await condition(() => this.state.revision !== revision || !!this.state.ended, wait);
     }
+    this.state.sleepingUntil = undefined;
   }
 
   async enterPhase(phase: Phase): Promise<void> {

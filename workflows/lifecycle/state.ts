@@ -31,6 +31,8 @@ export interface LifecycleState {
   /** Bumped by every event that changes dates or suspension, so waits re-evaluate. */
   revision: number;
   ended?: { status: 'terminated' | 'unsuccessful'; reason: string; at: string };
+  /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
+  sleepingUntil?: string;
 }
 
 export const HISTORY_KEPT = 200;

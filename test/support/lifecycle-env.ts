@@ -1,0 +1,44 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createPolicyActivities } from '../../activities/policy';
+import { createRecordActivities } from '../../activities/records';
+import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
+import { createDb, type Db } from '../../lib/db';
+import { POLICIES_DIR } from '../../workers/worker';
+import { contractLifecycle } from '../../workflows/contract-lifecycle';
+import { testConfig, uniqueId } from './env';
+import { LifecycleDriver } from './lifecycle-driver';
+import { timeSkippingEnv } from './temporal';
+
+/** A time-skipping server, a worker with the real record activities on the test database, and a driver factory. */
+export async function lifecycleEnv() {
+  const env = await timeSkippingEnv();
+  const db: Db = createDb(testConfig().databaseUrl);
+  const taskQueue = uniqueId('lifecycle');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: { ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }), ...createRecordActivities({ db }) },
+  });
+  const running = worker.run();
+
+  return {
+    env,
+    db,
+    taskQueue,
+    async start(contract: ContractFacts): Promise<LifecycleDriver> {
+      await env.client.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract }] });
+      return new LifecycleDriver(env, env.client.workflow.getHandle(contractWorkflowId(contract.id)));
+    },
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await db.$disconnect();
+      await env.teardown();
+    },
+  };
+}
+
+export type LifecycleEnv = Awaited<ReturnType<typeof lifecycleEnv>>;
