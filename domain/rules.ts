@@ -16,6 +16,8 @@ export interface CheckSpec {
   /** The SPASER passage it comes from. */
   source: string;
   assignee: 'buyer' | 'manager';
+  /** The contract cannot go on without the answer: after escalation the workflow keeps waiting. */
+  required?: boolean;
 }
 
 export type Decisions = Partial<Answers>;
@@ -120,7 +122,8 @@ export function financialTerms(contract: ContractFacts, policy: Policy): string[
 
 export function awardChecks(ctx: CheckContext): CheckSpec[] {
   return spec(ctx, 'award-record', 'award', 'Attribution : titulaire et considérations retenues',
-    'Enregistrer le titulaire (taille, statut ESS/SIAE, département), le nombre d’offres et les considérations réellement incluses — ou déclarer la procédure infructueuse.');
+    'Enregistrer le titulaire (taille, statut ESS/SIAE, département), le nombre d’offres et les considérations réellement incluses — ou déclarer la procédure infructueuse.')
+    .map((c) => ({ ...c, required: true }));
 }
 
 export function kickoffChecks(ctx: CheckContext): CheckSpec[] {

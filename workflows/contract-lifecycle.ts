@@ -176,7 +176,16 @@ function onAnswer(lc: Lifecycle) {
     if (kind === 'sourcing') lc.recorder.indicator(sourcingIndicators(now, state.decisions, state.policy));
     if (kind === 'insertion-hours') lc.recorder.indicator(insertionHoursIndicators(task.year ?? 0, (answer as Answers['insertion-hours']).hours, state.policy));
     if (kind === 'award-record') recordAward(lc, answer as Answers['award-record']);
+    if (kind === 'label-validity') renewLabels(lc, answer as Answers['label-validity']);
   };
+}
+
+/** A re-verified label or certificate carries its new validity date, so it is not asked again until then. */
+function renewLabels(lc: Lifecycle, answer: Answers['label-validity']): void {
+  const award = lc.state.decisions['award-record'];
+  if (award?.outcome !== 'awarded' || !answer.newValidUntil) return;
+  const until = answer.newValidUntil;
+  award.labelsHeld = award.labelsHeld.map((l) => (l.validUntil < until ? { ...l, validUntil: until } : l));
 }
 
 function recordAward(lc: Lifecycle, award: Answers['award-record']): void {

@@ -65,4 +65,15 @@ export class LifecycleDriver {
       await delay(50);
     }
   }
+
+  /** Waits until the run has closed (without `result()`, which would skip time for every workflow). */
+  async expectClosed(timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { status } = await this.handle.describe();
+      if (status.name !== 'RUNNING') return status.name;
+      if (Date.now() > deadline) throw new Error('workflow still running');
+      await delay(50);
+    }
+  }
 }

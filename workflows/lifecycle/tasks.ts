@@ -22,9 +22,13 @@ export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnA
 async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number): Promise<void> {
   const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
   const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year));
-  const timeline = taskTimeline(Date.parse(task.dueAt) - spec_due(lc), lc.state.policy.tasks);
+  const timeline = taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks);
   for (const step of timeline.steps) {
     if (await waitForAnswer(lc, task, step.at)) break;
+    if (step.action === 'give-up' && spec.required) {
+      await condition(() => task.received !== undefined || !!lc.state.ended);
+      break;
+    }
     await act(lc, task, step.action);
     if (step.action === 'give-up') return;
   }
@@ -37,10 +41,10 @@ async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year
   await lc.recorder.task(task).log(by, 'task.answered', `Réponse : ${task.title}`, { taskId: id, answer }).flush();
 }
 
-const spec_due = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
+const dueDelayMs = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
 
 async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: number): Promise<OpenTask> {
-  const dueAt = new Date(Date.now() + spec_due(lc)).toISOString();
+  const dueAt = new Date(Date.now() + dueDelayMs(lc)).toISOString();
   const task: OpenTask = {
     id, kind: spec.kind, phase: spec.phase, year, title: spec.title, why: spec.why, source: spec.source,
     assigneeEmail: lc.assigneeEmail(spec.assignee), dueAt, status: 'open', reminders: 0,
