@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { contractEventSignal } from '../../workflows/contract-lifecycle';
+import { answers, contractFacts } from '../support/contracts';
+import { saveHistory } from '../support/histories';
+import { lifecycleEnv, type LifecycleEnv } from '../support/lifecycle-env';
+
+let t: LifecycleEnv;
+beforeAll(async () => void (t = await lifecycleEnv()));
+afterAll(async () => t?.teardown());
+
+const DAY = 86_400_000;
+
+it('reserves a 60 k€ contract to an ESAT after the reservation check, then ends on early termination', async () => {
+  const now = await t.env.currentTimeMs();
+  const contract = contractFacts(now, 24, {
+    object: 'Travaux d’impression', cpv: '79800000', estimatedAmountHT: 60_000, procedure: 'mapa', durationMonths: 24, recurring: false,
+  });
+  const d = await t.start(contract);
+  await d.expectTasks(['programming-questionnaire']);
+  await d.answer('programming-questionnaire', answers.programming);
+  await d.expectTasks(['sourcing']);
+  await d.answer('sourcing', answers.sourcing(true)); // an ESAT offer exists
+
+  // ≤ 90 k€ and an inclusive offer: reservation, not insertion; MAPA: negotiation among the terms.
+  const consultation = await d.expectTasks(['reservation', 'allotment', 'environmental-considerations', 'equality-clauses', 'financial-terms']);
+  expect(consultation.openTasks.find((x) => x.kind === 'financial-terms')?.why).toContain('MAPA');
+  const rejected = d.answer('reservation', { reserved: true }); // no "reservedTo": refused, the task stays open
+  await expect(rejected).rejects.toMatchObject({ cause: { message: expect.stringMatching(/reservedTo : précisez SIAE, EA-ESAT ou ESS/) } });
+  expect((await d.status()).openTasks.map((x) => x.kind)).toContain('reservation');
+  await d.answerAll({
+    reservation: answers.reservation('EA-ESAT'), allotment: { lots: 1, justification: 'Prestation unique et indivisible' },
+    'environmental-considerations': answers.environmental, 'equality-clauses': answers.equality, 'financial-terms': answers.financial,
+  });
+  await d.expectTasks(['award-record']);
+  await d.answer('award-record', answers.award(await t.env.currentTimeMs(), 24, {
+    awardedAmountHT: 58_000, social: ['Marché réservé'], supplier: { siret: '98765432100011', name: 'ESAT des Volcans', size: 'TPE', socialStatus: 'ESAT', departement: '63' },
+  }));
+  await d.expectTasks(['kickoff-meeting']);
+  await d.answer('kickoff-meeting', answers.kickoff(await t.env.currentTimeMs()));
+  await d.expectPhase('execution');
+
+  await t.env.sleep(100 * DAY);
+  await d.handle.signal(contractEventSignal, { type: 'terminated', eventId: 'evt-term-1', reason: 'Cessation d’activité du titulaire' });
+  await d.handle.signal(contractEventSignal, { type: 'terminated', eventId: 'evt-term-1', reason: 'Doublon' }); // same event: ignored
+  expect(await d.expectClosed()).toBe('COMPLETED');
+  expect(await d.status()).toMatchObject({ phase: 'closure', status: 'terminated' });
+
+  const reserved = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'reserved-contracts' } });
+  expect(reserved.map((e) => Number(e.value))).toEqual([1]);
+  expect(await t.db.supplier.findUnique({ where: { siret: '98765432100011' } })).toMatchObject({ socialStatus: 'ESAT' });
+  const closing = await t.db.auditEntry.findMany({ where: { contractId: contract.id, action: { startsWith: 'contract.termin' } } });
+  expect(closing.map((a) => a.action).sort()).toEqual(['contract.terminated', 'contract.termination-requested']);
+  await saveHistory('clermont-esat-terminated', d.handle);
+});
+
+it('invites CREATIV’21 to the kickoff of a works contract with an insertion clause and counts its hours each year', async () => {
+  const now = await t.env.currentTimeMs();
+  const contract = contractFacts(now, 36, {
+    collectivityId: 'dijon', object: 'Réhabilitation du groupe scolaire', nature: 'works', cpv: '45214200', estimatedAmountHT: 1_200_000,
+    procedure: 'mapa', durationMonths: 24, recurring: false, buyer: { name: 'Alix Petit', email: 'alix.petit@dijon.test' }, manager: undefined,
+  });
+  const d = await t.start(contract);
+  await d.expectTasks(['programming-questionnaire']); // Dijon programs 36 months ahead
+  await d.answer('programming-questionnaire', answers.programming);
+  await d.expectTasks(['sourcing']);
+  await d.answer('sourcing', answers.sourcing(false));
+  const consultation = await d.expectTasks([
+    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms', 'works-clauses',
+  ]);
+  expect(consultation.openTasks.find((x) => x.kind === 'insertion-clause')?.why).toContain('CREATIV');
+  await d.answerAll({
+    'insertion-clause': answers.insertion(3000), allotment: answers.allotment, 'environmental-considerations': answers.environmental,
+    'eco-labels': { labelsRequired: ['ISO 14001'] }, 'equality-clauses': answers.equality, 'financial-terms': answers.financial, 'works-clauses': answers.works,
+  });
+  await d.expectTasks(['award-record']);
+  const awardedAt = await t.env.currentTimeMs();
+  await d.answer('award-record', answers.award(awardedAt, 24, { supplier: { siret: '55566677700018', name: 'BTP Côte-d’Or', size: 'PME', socialStatus: 'none', departement: '21' } }));
+  await d.expectTasks(['kickoff-meeting']);
+  const invitation = await t.db.notification.findFirst({ where: { contractId: contract.id, kind: 'partner-kickoff' } });
+  expect(invitation).toMatchObject({ to: ['clauses@creativ21.test'], cc: ['alix.petit@dijon.test'] });
+  expect(invitation?.data).toMatchObject({ partner: 'CREATIV\'21', hours: 3000, contractor: 'BTP Côte-d’Or' });
+  await d.answer('kickoff-meeting', answers.kickoff(awardedAt));
+
+  for (const hours of [1500, 1600]) {
+    await d.expectTasks(['annual-review', 'insertion-hours']);
+    await d.answerAll({ 'annual-review': answers.review, 'insertion-hours': answers.hours(hours) });
+  }
+  expect(await d.expectClosed()).toBe('COMPLETED');
+  const reported = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'insertion-hours' }, orderBy: { year: 'asc' } });
+  expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[1, 1500], [2, 1600]]);
+  // With no manager named, Dijon's public procurement service receives escalations.
+  expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
+  await saveHistory('dijon-works-insertion', d.handle);
+});
+
+it('ends an unsuccessful procedure (infructueux) declared during consultation', async () => {
+  const now = await t.env.currentTimeMs();
+  const contract = contractFacts(now, 24, { recurring: false });
+  const d = await t.start(contract);
+  await d.expectTasks(['programming-questionnaire']);
+  await d.answer('programming-questionnaire', answers.programming);
+  await d.expectTasks(['sourcing']);
+  await d.answer('sourcing', answers.sourcing(false));
+  await d.expectTasks(['insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms']);
+  await d.handle.signal(contractEventSignal, { type: 'unsuccessful', eventId: 'evt-unsuccessful-1', reason: 'Aucune offre reçue' });
+  expect(await d.expectClosed()).toBe('COMPLETED');
+  expect(await d.status()).toMatchObject({ status: 'unsuccessful', openTasks: [] });
+  const cancelled = await t.db.task.count({ where: { contractId: contract.id, status: 'cancelled' } });
+  expect(cancelled).toBe(6);
+  const unsuccessful = await t.db.indicatorEvent.count({ where: { contractId: contract.id, indicator: 'unsuccessful-procedures' } });
+  expect(unsuccessful).toBe(1);
+  await saveHistory('clermont-unsuccessful', d.handle);
+});
