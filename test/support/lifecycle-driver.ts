@@ -76,4 +76,17 @@ export class LifecycleDriver {
       await delay(50);
     }
   }
+
+  /**
+   * Terminates the workflow once no activity is in flight: the time-skipping server keeps its clock locked
+   * for an activity whose workflow was terminated, which would stall every later `env.sleep`.
+   */
+  async stop(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const { raw } = await this.handle.describe();
+      if (!raw.pendingActivities?.length) break;
+      await delay(50);
+    }
+    await this.handle.terminate('test over');
+  }
 }

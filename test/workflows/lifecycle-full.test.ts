@@ -4,6 +4,7 @@ import { contractWorkflowId } from '../../domain/contract';
 import { statusQuery } from '../../workflows/contract-lifecycle';
 import { answers, contractFacts } from '../support/contracts';
 import { saveHistory } from '../support/histories';
+import { LifecycleDriver } from '../support/lifecycle-driver';
 import { lifecycleEnv, type LifecycleEnv } from '../support/lifecycle-env';
 
 let t: LifecycleEnv;
@@ -76,7 +77,7 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   expect(row?.socialConsiderations).toEqual(['Clause sociale']);
   const awardFigures = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: { in: ['env-criterion', 'formal-insertion-clause'] } } });
   expect(awardFigures.map((e) => [e.indicator, Number(e.value), e.inDenominator]).sort()).toEqual([['env-criterion', 1, true], ['formal-insertion-clause', 1, true]]);
-  await next.terminate('test over');
+  await new LifecycleDriver(t.env, next).stop();
 
   await saveHistory('clermont-4-year-supplies', d.handle);
 });
