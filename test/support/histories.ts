@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { LifecycleDriver } from './lifecycle-driver';
 
 export const HISTORIES_DIR = new URL('../histories/', import.meta.url);
 
 /** With RECORD_HISTORIES=1, keeps the first run's history under test/histories for the replay test. */
-export async function saveHistory(name: string, handle: WorkflowHandle): Promise<void> {
+export async function saveHistory(name: string, d: LifecycleDriver): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
-  const first = handle.client.workflow.getHandle(handle.workflowId, (await handle.describe()).raw.workflowExecutionInfo?.rootExecution?.runId ?? undefined);
-  const history = await first.fetchHistory();
+  const history = await d.env.client.workflow.getHandle(d.handle.workflowId, d.firstRunId).fetchHistory();
   writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), historyToJSON(history));
 }

@@ -14,6 +14,7 @@ export class LifecycleDriver {
   constructor(
     readonly env: TestWorkflowEnvironment,
     readonly handle: WorkflowHandle<typeof contractLifecycle>,
+    readonly firstRunId?: string,
   ) {}
 
   status(): Promise<LifecycleStatus> {

@@ -29,8 +29,8 @@ export async function lifecycleEnv() {
     db,
     taskQueue,
     async start(contract: ContractFacts): Promise<LifecycleDriver> {
-      await env.client.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract }] });
-      return new LifecycleDriver(env, env.client.workflow.getHandle(contractWorkflowId(contract.id)));
+      const started = await env.client.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract }] });
+      return new LifecycleDriver(env, env.client.workflow.getHandle(contractWorkflowId(contract.id)), started.firstExecutionRunId);
     },
     async teardown() {
       worker.shutdown();

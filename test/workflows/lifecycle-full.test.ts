@@ -79,5 +79,5 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   expect(awardFigures.map((e) => [e.indicator, Number(e.value), e.inDenominator]).sort()).toEqual([['env-criterion', 1, true], ['formal-insertion-clause', 1, true]]);
   await new LifecycleDriver(t.env, next).stop();
 
-  await saveHistory('clermont-4-year-supplies', d.handle);
+  await saveHistory('clermont-4-year-supplies', d);
 });

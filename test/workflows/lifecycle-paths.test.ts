@@ -50,7 +50,7 @@ it('reserves a 60 k€ contract to an ESAT after the reservation check, then end
   expect(await t.db.supplier.findUnique({ where: { siret: '98765432100011' } })).toMatchObject({ socialStatus: 'ESAT' });
   const closing = await t.db.auditEntry.findMany({ where: { contractId: contract.id, action: { startsWith: 'contract.termin' } } });
   expect(closing.map((a) => a.action).sort()).toEqual(['contract.terminated', 'contract.termination-requested']);
-  await saveHistory('clermont-esat-terminated', d.handle);
+  await saveHistory('clermont-esat-terminated', d);
 });
 
 it('invites CREATIV’21 to the kickoff of a works contract with an insertion clause and counts its hours each year', async () => {
@@ -90,7 +90,7 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[1, 1500], [2, 1600]]);
   // With no manager named, Dijon's public procurement service receives escalations.
   expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
-  await saveHistory('dijon-works-insertion', d.handle);
+  await saveHistory('dijon-works-insertion', d);
 });
 
 it('ends an unsuccessful procedure (infructueux) declared during consultation', async () => {
@@ -109,5 +109,5 @@ it('ends an unsuccessful procedure (infructueux) declared during consultation', 
   expect(cancelled).toBe(6);
   const unsuccessful = await t.db.indicatorEvent.count({ where: { contractId: contract.id, indicator: 'unsuccessful-procedures' } });
   expect(unsuccessful).toBe(1);
-  await saveHistory('clermont-unsuccessful', d.handle);
+  await saveHistory('clermont-unsuccessful', d);
 });

@@ -90,5 +90,5 @@ it('follows amendments and suspension during execution, and pins the policy vers
   expect(row?.endDate?.toISOString().slice(0, 10)).toBe(addMonths(isoDay(awardedAt), 36));
   const justification = await t.db.task.findFirst({ where: { contractId: contract.id, kind: 'insertion-clause' } });
   expect(justification?.answer).toMatchObject({ feasible: false, justification: expect.stringContaining('spécialisée') });
-  await saveHistory('clermont-amended-suspended', d.handle);
+  await saveHistory('clermont-amended-suspended', d);
 });

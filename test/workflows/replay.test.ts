@@ -1,0 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { expect, inject, it } from 'vitest';
+import { HISTORIES_DIR } from '../support/histories';
+
+const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
+
+it('has recorded histories to replay', () => {
+  expect(files.length).toBeGreaterThanOrEqual(5);
+});
+
+/** Today's workflow code must replay yesterday's histories: a non-deterministic change fails here. */
+it.each(files)('replays %s with the current workflow code', async (file) => {
+  const history = historyFromJSON(JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')));
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file);
+});
