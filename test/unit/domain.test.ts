@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { parseAnswer } from '../../domain/answers';
+import { addMonths } from '../../domain/dates';
+import { awardIndicators } from '../../domain/indicators';
+import { taskTimeline } from '../../domain/task-timeline';
+import { readPolicy } from '../../activities/policy';
+import { POLICIES_DIR } from '../../workers/worker';
+import { answers, contractFacts } from '../support/contracts';
+
+const DAY = 86_400_000;
+
+describe('task timeline', () => {
+  it('reminds from the due date, escalates once, then gives up', () => {
+    const t = taskTimeline(0, { dueDays: 14, reminderEveryDays: 7, escalateAfterDays: 21, giveUpAfterDays: 60 });
+    expect(t.dueAt).toBe(14 * DAY);
+    expect(t.steps.map((s) => [s.action, s.at / DAY])).toEqual([['remind', 14], ['remind', 21], ['remind', 28], ['escalate', 35], ['give-up', 74]]);
+  });
+});
+
+describe('answers', () => {
+  it('accepts a complete answer and names each wrong field in French', () => {
+    expect(parseAnswer('insertion-clause', { feasible: true, hours: 300 })).toEqual({ ok: true, value: { feasible: true, hours: 300 } });
+    expect(parseAnswer('insertion-clause', { feasible: true })).toEqual({ ok: false, error: "hours : nombre d'heures d'insertion requis" });
+    expect(parseAnswer('insertion-clause', { feasible: false, justification: 'non' })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : justification de 10 caractères/) });
+    expect(parseAnswer('allotment', { lots: 'trois' })).toMatchObject({ ok: false, error: expect.stringMatching(/^lots : /) });
+  });
+});
+
+describe('dates', () => {
+  it('adds months, clamping to the end of shorter months', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2026-03-15', -24)).toBe('2024-03-15');
+  });
+});
+
+describe('award indicators', () => {
+  it('counts a formal contract with an insertion clause, SME and environmental criterion, for the policy’s indicators only', async () => {
+    const clermont = await readPolicy(POLICIES_DIR, 'clermont');
+    const contract = contractFacts(Date.UTC(2026, 0, 1), 24);
+    const award = answers.award(Date.UTC(2026, 5, 1), 48) as never;
+    const events = awardIndicators(contract, { 'programming-questionnaire': answers.programming }, award, clermont);
+    const byId = Object.fromEntries(events.map((e) => [e.indicator, e]));
+    expect(byId['formal-insertion-clause']).toEqual({ indicator: 'formal-insertion-clause', year: 2026, value: 1, inDenominator: true });
+    expect(byId['sme-targeted']).toMatchObject({ value: 1, inDenominator: true });
+    expect(byId['env-criterion']).toMatchObject({ value: 1 });
+    expect(byId['local-share']).toBeUndefined(); // not in Clermont's list
+    for (const e of events) expect(clermont.indicators).toContain(e.indicator);
+  });
+});

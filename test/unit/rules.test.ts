@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readPolicy } from '../../activities/policy';
+import type { ContractFacts } from '../../domain/contract';
+import type { Policy } from '../../domain/policy';
+import * as rules from '../../domain/rules';
+import { POLICIES_DIR } from '../../workers/worker';
+import { contractFacts } from '../support/contracts';
+
+let dijon: Policy;
+let clermont: Policy;
+beforeAll(async () => {
+  [dijon, clermont] = await Promise.all([readPolicy(POLICIES_DIR, 'dijon'), readPolicy(POLICIES_DIR, 'clermont')]);
+});
+
+const kinds = (policy: Policy, contract: ContractFacts, decisions: rules.Decisions = {}) =>
+  rules.consultationChecks({ contract, policy, decisions }).map((c) => c.kind).sort();
+const contract = (o: Partial<ContractFacts>) => contractFacts(Date.UTC(2026, 0, 1), 24, o);
+
+describe('consultation checks', () => {
+  it('asks for an insertion clause above 90 k€ HT and a reservation study up to 90 k€ HT (003 actions 8, 11)', () => {
+    expect(kinds(clermont, contract({ estimatedAmountHT: 90_001 }))).toContain('insertion-clause');
+    expect(kinds(clermont, contract({ estimatedAmountHT: 90_001 }))).not.toContain('reservation');
+    expect(kinds(clermont, contract({ estimatedAmountHT: 90_000 }))).toContain('reservation');
+    expect(kinds(clermont, contract({ estimatedAmountHT: 90_000 }))).not.toContain('insertion-clause');
+  });
+
+  it('skips the reservation study when sourcing found no inclusive offer', () => {
+    const c = contract({ estimatedAmountHT: 40_000 });
+    expect(kinds(clermont, c, { sourcing: { sessionHeld: true, inclusiveOffersFound: false } })).not.toContain('reservation');
+  });
+
+  it('asks for the gender-equality clause from 10 k€ HT only', () => {
+    expect(kinds(dijon, contract({ estimatedAmountHT: 9_999 }))).not.toContain('equality-clauses');
+    expect(kinds(dijon, contract({ estimatedAmountHT: 10_000 }))).toContain('equality-clauses');
+  });
+
+  it('lists the financial terms that apply to the amount, the duration and the procedure (003 actions 17, 19, 20)', () => {
+    const small = rules.financialTerms(contract({ estimatedAmountHT: 40_000, durationMonths: 12, procedure: 'mapa' }), clermont);
+    expect(small.join(' ')).toMatch(/Avance de 30 %.*MAPA/);
+    expect(small.join(' ')).not.toMatch(/révision/);
+    const large = rules.financialTerms(contract({ estimatedAmountHT: 300_000, durationMonths: 36, procedure: 'appel-offres' }), clermont);
+    expect(large.join(' ')).toMatch(/Avance obligatoire.*révision des prix/);
+    expect(large.join(' ')).not.toMatch(/Avance de 30 %/);
+  });
+
+  it('differs between Dijon and Clermont where their texts differ', () => {
+    const promo = contract({ cpv: '39294100', estimatedAmountHT: 150_000 });
+    expect(kinds(clermont, promo)).toContain('fair-trade');
+    expect(kinds(dijon, promo)).not.toContain('fair-trade');
+    const recurring = { contract: contract({ recurring: true }), decisions: {} };
+    expect(rules.cadChecks({ ...recurring, policy: clermont })).toHaveLength(1);
+    expect(rules.cadChecks({ ...recurring, policy: dijon })).toHaveLength(0);
+    const works = contract({ nature: 'works', cpv: '45210000', estimatedAmountHT: 6_000_000 });
+    const why = (p: Policy) => rules.consultationChecks({ contract: works, policy: p, decisions: {} }).find((c) => c.kind === 'works-clauses')?.why;
+    expect(why(clermont)).toContain('compensation carbone');
+    expect(why(dijon)).not.toContain('compensation carbone');
+  });
+
+  it('cites the policy source of every check', () => {
+    for (const c of rules.consultationChecks({ contract: contract({ nature: 'works', cpv: '45210000' }), policy: clermont, decisions: {} })) {
+      expect(c.source).toMatch(/\d{3}|action/);
+    }
+  });
+});
+
+describe('purchase families and procedures', () => {
+  it('takes the longest matching CPV prefix', () => {
+    expect(rules.familyOf('55523100', clermont)).toBe('school-catering');
+    expect(rules.familyOf('39830000', clermont)).toBe('cleaning');
+    expect(rules.familyOf('72000000', clermont)).toBe('other');
+  });
+
+  it('treats MAPA and contracts without publicity as non-formal', () => {
+    expect(rules.isFormal(contract({ procedure: 'mapa' }))).toBe(false);
+    expect(rules.isFormal(contract({ procedure: 'appel-offres' }))).toBe(true);
+  });
+});
+
+describe('execution checks', () => {
+  const awarded = (validUntil: string) => ({
+    'award-record': { outcome: 'awarded' as const, labelsHeld: [{ name: 'FSC', validUntil }] } as never,
+    'insertion-clause': { feasible: true, hours: 500 },
+  });
+  it('asks for insertion hours when a clause was retained, and re-checks labels expiring before the next review', () => {
+    const ctx = { contract: contract({}), policy: clermont, decisions: awarded('2027-06-30') };
+    expect(rules.executionChecks(ctx, 1, '2027-07-01').map((c) => c.kind)).toEqual(['annual-review', 'insertion-hours', 'label-validity']);
+    expect(rules.executionChecks(ctx, 1, '2027-06-01').map((c) => c.kind)).toEqual(['annual-review', 'insertion-hours']);
+  });
+});
