@@ -56,9 +56,9 @@ const { loadPolicy } = proxyActivities<PolicyActivities>({
 /** Follows one public contract from programming to closure, asking the SPASER questions at each step. */
 export async function contractLifecycle(input: ContractLifecycleInput): Promise<LifecycleStatus> {
   // Queries get an answer at once; signals and updates wait (buffered) until the state is loaded.
-  let lc: Lifecycle | undefined;
-  setHandler(statusQuery, () => (lc ? status(lc) : loadingStatus(input)));
-  lc = new Lifecycle(input.state ?? (await initialState(input)));
+  const loaded: { lc?: Lifecycle } = {};
+  setHandler(statusQuery, () => (loaded.lc ? status(loaded.lc) : loadingStatus(input)));
+  const lc = (loaded.lc = new Lifecycle(input.state ?? (await initialState(input))));
   registerHandlers(lc);
   try {
     if (!input.state) await start(lc);

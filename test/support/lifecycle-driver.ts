@@ -25,7 +25,7 @@ export class LifecycleDriver {
   async expectTasks(kinds: CheckKind[], { maxDays = 1200 } = {}): Promise<LifecycleStatus> {
     const want = [...kinds].sort().join(',');
     const deadline = (await this.env.currentTimeMs()) + maxDays * DAY;
-    let last = '';
+    let last: string;
     for (let idle = 0; ; ) {
       const s = await this.status();
       last = s.openTasks.map((t) => t.kind).sort().join(',');
