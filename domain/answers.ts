@@ -91,8 +91,7 @@ const worksClauses = z
   .object({ wasteClause: z.boolean(), ghgReporting: z.boolean(), carbonOffset: z.boolean(), justification: justification.optional() })
   .superRefine(justifiedWhen((a) => !a.wasteClause, 'justifiez l’absence de clause déchets'));
 
-const award = z.discriminatedUnion('outcome', [
-  z.object({
+export const AwardedSchema = z.object({
     outcome: z.literal('awarded'),
     awardedAmountHT: z.number().positive(),
     notifiedOn: isoDate,
@@ -106,9 +105,9 @@ const award = z.discriminatedUnion('outcome', [
     social: z.array(z.enum([...SOCIAL_CONSIDERATIONS, NO_SOCIAL])).min(1),
     environmental: z.array(z.enum([...ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL])).min(1),
     labelsHeld: z.array(z.object({ name: z.string().min(1), validUntil: isoDate })).default([]),
-  }),
-  z.object({ outcome: z.literal('unsuccessful'), reason: justification }),
-]);
+  });
+
+const award = z.discriminatedUnion('outcome', [AwardedSchema, z.object({ outcome: z.literal('unsuccessful'), reason: justification })]);
 
 const kickoff = z.object({ heldOn: isoDate, partnerAttended: z.boolean().optional() });
 const annualReview = z.object({ score: z.number().int().min(1).max(5), progressPlan: z.string().min(3), impactData: z.string().optional() });
