@@ -6,6 +6,10 @@ import type { Logger } from './logger';
 export function topics(prefix: string) {
   return {
     systemChecks: `${prefix}system-checks`,
+    contractEvents: `${prefix}contract-events`,
+    contractEventsDeadLetters: `${prefix}contract-events.dlq`,
+    indicatorEvents: `${prefix}indicator-events`,
+    taskEvents: `${prefix}task-events`,
   };
 }
 

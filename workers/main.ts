@@ -6,6 +6,7 @@ import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { applyMigrations } from '../prisma/migrate';
 import { stackUp } from '../stack/stack';
+import { createConsumerApp } from './consumer';
 import { runUntilSignal } from './lifecycle';
 import { createWorkerApp, installTemporalLogger } from './worker';
 
@@ -18,8 +19,9 @@ try {
   logger.info(applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'base à jour');
   installTemporalLogger(logger);
   const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
+  const consumer = await createConsumerApp(config, logger.child({ process: 'consumer' }));
   logger.info(`Interface Temporal : http://127.0.0.1:${config.temporal.uiPort} — Ctrl-C pour arrêter.`);
-  await runUntilSignal(logger, [worker]);
+  await runUntilSignal(logger, [worker, consumer]);
 } catch (err) {
   logger.fatal({ err }, 'démarrage impossible');
   process.exitCode = 1;

@@ -59,6 +59,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   const loaded: { lc?: Lifecycle } = {};
   setHandler(statusQuery, () => (loaded.lc ? status(loaded.lc) : loadingStatus(input)));
   const lc = (loaded.lc = new Lifecycle(input.state ?? (await initialState(input))));
+  if (input.state) lc.state.registered = true;
   registerHandlers(lc);
   try {
     if (!input.state) await start(lc);
@@ -117,6 +118,7 @@ async function start(lc: Lifecycle): Promise<void> {
   await lc.recorder.contract()
     .log('system', 'contract.registered', `Contrat enregistré (cycle ${lc.state.contract.cycle}, politique ${lc.state.policy.version})`, { facts: f })
     .flush();
+  lc.state.registered = true;
 }
 
 /** J-24 months before the planned award: the systematic questions (003 actions 1, 18, 22). */

@@ -3,46 +3,48 @@ import { addMonths, isoDay } from '../../domain/dates';
 import { contractEventSignal } from '../../workflows/contract-lifecycle';
 import { answers, contractFacts } from '../support/contracts';
 import { saveHistory } from '../support/histories';
+import type { LifecycleDriver } from '../support/lifecycle-driver';
 import { lifecycleEnv, type LifecycleEnv } from '../support/lifecycle-env';
 
 let t: LifecycleEnv;
-// One server per test: terminated workflows can leave the time-skipping clock locked for the next test.
+// One server (one clock) per test.
 beforeEach(async () => void (t = await lifecycleEnv()));
 afterEach(async () => t?.teardown());
 
 const DAY = 86_400_000;
 
-it('gives Dijon and Clermont different prompts for the same contract where their texts differ', async () => {
+// The same contract for both collectivities, each on its own server (own clock): recurring promotional items, 150 k€ HT.
+const promotional = (now: number, collectivityId: string) =>
+  contractFacts(now, 30, { object: 'Objets promotionnels', cpv: '39294100', estimatedAmountHT: 150_000, recurring: true, collectivityId });
+const common = ['insertion-clause', 'allotment', 'environmental-considerations', 'equality-clauses', 'financial-terms'] as const;
+
+async function toConsultation(d: LifecycleDriver): Promise<void> {
+  await d.expectTasks(['programming-questionnaire']);
+  await d.answer('programming-questionnaire', answers.programming);
+  await d.expectTasks(['sourcing']);
+  await d.answer('sourcing', answers.sourcing(false));
+}
+
+it('Dijon: programs 36 months ahead, no yearly committee, no fair trade for promotional items', async () => {
   const now = await t.env.currentTimeMs();
-  const base = { object: 'Objets promotionnels', cpv: '39294100', estimatedAmountHT: 150_000, recurring: true, plannedAwardDate: addMonths(isoDay(now), 30) };
-  const dijon = await t.start(contractFacts(now, 30, { ...base, collectivityId: 'dijon', id: `D-${now}` }));
-  const clermont = await t.start(contractFacts(now, 30, { ...base, collectivityId: 'clermont', id: `C-${now}` }));
+  const d = await t.start(promotional(now, 'dijon'));
+  await d.expectTasks(['programming-questionnaire'], { maxDays: 0 }); // J-30 is already within Dijon's J-36 (001)
+  await toConsultation(d);
+  await d.expectTasks([...common], { maxDays: 0 }); // fair trade only for catering in Dijon's texts
+});
 
-  // Dijon programs 36 months ahead (001): the questions come at once. Clermont waits for J-24 (003 action 2).
-  await dijon.expectTasks(['programming-questionnaire'], { maxDays: 0 });
-  const waiting = await clermont.status();
+it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks for fair trade and eco-labels', async () => {
+  const now = await t.env.currentTimeMs();
+  const contract = promotional(now, 'clermont');
+  const d = await t.start(contract);
+  let waiting = await d.status();
+  for (let i = 0; !waiting.sleepingUntil && i < 100; i++) waiting = await new Promise((r) => setTimeout(r, 50)).then(() => d.status());
   expect(waiting.openTasks).toEqual([]);
-  expect(waiting.sleepingUntil?.slice(0, 10)).toBe(addMonths(base.plannedAwardDate, -24));
-
-  // Time skips for every workflow at once: drive Dijon to its consultation before moving Clermont's clock.
-  const toConsultation = async (d: typeof dijon) => {
-    await d.expectTasks(['programming-questionnaire']);
-    await d.answer('programming-questionnaire', answers.programming);
-    await d.expectTasks(['sourcing']);
-    await d.answer('sourcing', answers.sourcing(false));
-  };
-  const common = ['insertion-clause', 'allotment', 'environmental-considerations', 'equality-clauses', 'financial-terms'] as const;
-  await toConsultation(dijon);
-  // No yearly committee in Dijon; no fair trade for promotional items either (its texts keep it to catering).
-  await dijon.expectTasks([...common], { maxDays: 0 });
-  await dijon.stop();
-
-  await toConsultation(clermont);
-  // Clermont: the CAD rates recurring contracts at J-12 (003 action 2), then fair trade (action 13) and eco-labels.
-  await clermont.expectTasks(['cad-review']);
-  await clermont.answer('cad-review', answers.cad);
-  await clermont.expectTasks([...common, 'eco-labels', 'fair-trade']);
-  await clermont.stop();
+  expect(waiting.sleepingUntil?.slice(0, 10)).toBe(addMonths(contract.plannedAwardDate, -24)); // 003 action 2
+  await toConsultation(d);
+  await d.expectTasks(['cad-review']);
+  await d.answer('cad-review', answers.cad);
+  await d.expectTasks([...common, 'eco-labels', 'fair-trade']); // 003 action 13
 });
 
 it('follows amendments and suspension during execution, and pins the policy version', async () => {

@@ -1,5 +1,9 @@
+import { condition } from '@temporalio/workflow';
+import type { AwardAnswer } from '../../domain/answers';
+import type { CheckKind } from '../../domain/policy';
 import type { Lifecycle } from './context';
 import { EVENTS_REMEMBERED } from './state';
+import { taskKey } from './tasks';
 
 /** What procurement systems tell a running contract (through Kafka, the API or the CLI). */
 export type ContractEvent =
@@ -7,11 +11,17 @@ export type ContractEvent =
   | { type: 'suspended'; eventId: string; by?: string; reason: string }
   | { type: 'resumed'; eventId: string; by?: string }
   | { type: 'terminated'; eventId: string; by?: string; reason: string }
-  | { type: 'unsuccessful'; eventId: string; by?: string; reason: string };
+  | { type: 'unsuccessful'; eventId: string; by?: string; reason: string }
+  | { type: 'awarded'; eventId: string; by?: string; award: Omit<AwardAnswer, 'outcome'> }
+  | { type: 'review-submitted'; eventId: string; by?: string; year: number; score: number; progressPlan: string }
+  | { type: 'hours-reported'; eventId: string; by?: string; year: number; hours: number }
+  /** Facts worth the audit trail that change nothing else: consultation published, bids received, purchase orders. */
+  | { type: 'noted'; eventId: string; by?: string; what: string; detail: Record<string, unknown>; tellPartner?: boolean };
 
 /** Applies an event once (by event id); the partner hears of amendments and termination (003 actions 8, 10). */
 export async function applyEvent(lc: Lifecycle, event: ContractEvent): Promise<void> {
   const { state } = lc;
+  if (!state.registered) await condition(() => state.registered === true); // no await otherwise: replay-safe
   if (state.seenEvents.includes(event.eventId) || state.contract.phase === 'closure') return;
   state.seenEvents.push(event.eventId);
   if (state.seenEvents.length > EVENTS_REMEMBERED) state.seenEvents.shift();
@@ -54,8 +64,30 @@ export async function applyEvent(lc: Lifecycle, event: ContractEvent): Promise<v
       state.ended = { status: 'unsuccessful', reason: `Procédure infructueuse : ${event.reason}`, at: new Date().toISOString() };
       r.log(actor, 'contract.unsuccessful-declared', `Procédure déclarée infructueuse : ${event.reason}`);
       break;
+    case 'awarded':
+      answerFromEvent(lc, 'award-record', undefined, { outcome: 'awarded', ...event.award }, actor, 'Attribution reçue');
+      break;
+    case 'review-submitted':
+      answerFromEvent(lc, 'annual-review', event.year, { score: event.score, progressPlan: event.progressPlan }, actor, `Revue annuelle reçue (année ${event.year})`);
+      break;
+    case 'hours-reported':
+      answerFromEvent(lc, 'insertion-hours', event.year, { hours: event.hours }, actor, `Heures d’insertion reçues (année ${event.year})`);
+      break;
+    case 'noted':
+      r.log(actor, 'contract.noted', event.what, event.detail);
+      if (event.tellPartner) tellPartner(lc, event.what);
+      break;
   }
   await r.flush();
+}
+
+/** An event that answers a check: the open task takes it now, or it waits for the task to open. */
+function answerFromEvent(lc: Lifecycle, kind: CheckKind, year: number | undefined, answer: unknown, by: string, summary: string): void {
+  const received = { answer, by, at: new Date().toISOString() };
+  const open = Object.values(lc.state.tasks).find((t) => t.kind === kind && t.year === year && t.status === 'open' && !t.received);
+  if (open) open.received = received;
+  else (lc.state.prefilled ??= {})[taskKey(kind, year)] = received;
+  lc.recorder.log(by, 'event.answer', summary, { kind, year });
 }
 
 function tellPartner(lc: Lifecycle, what: string, detail?: string): void {

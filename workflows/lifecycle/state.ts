@@ -31,6 +31,10 @@ export interface LifecycleState {
   /** Bumped by every event that changes dates or suspension, so waits re-evaluate. */
   revision: number;
   ended?: { status: 'terminated' | 'unsuccessful'; reason: string; at: string };
+  /** The contract row exists: events must not write records before it. */
+  registered?: boolean;
+  /** Answers that arrived as events before their task was opened, by task key (kind, or kind:y<year>). */
+  prefilled?: Record<string, { answer: unknown; by: string; at: string }>;
   /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
   sleepingUntil?: string;
 }

@@ -8,6 +8,11 @@ import type { OpenTask } from './state';
 
 export type OnAnswer = <K extends CheckKind>(kind: K, answer: Answers[K], task: OpenTask) => void;
 
+/** Where an answer that arrived early waits for its task. */
+export function taskKey(kind: CheckKind, year?: number): string {
+  return year ? `${kind}:y${year}` : kind;
+}
+
 /** The deterministic id of a check: one per contract cycle, kind and execution year. */
 export function taskId(contractId: string, cycle: number, kind: CheckKind, year?: number): string {
   return `${contractId}:c${cycle}:${kind}${year ? `:y${year}` : ''}`;
@@ -22,6 +27,11 @@ export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnA
 async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number): Promise<void> {
   const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
   const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year));
+  const early = lc.state.prefilled?.[taskKey(spec.kind, year)];
+  if (early && !task.received) {
+    task.received = early;
+    delete lc.state.prefilled![taskKey(spec.kind, year)];
+  }
   const timeline = taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks);
   for (const step of timeline.steps) {
     if (await waitForAnswer(lc, task, step.at)) break;

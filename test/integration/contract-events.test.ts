@@ -1,0 +1,162 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import type { Kafka, Producer } from 'kafkajs';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { contractWorkflowId } from '../../domain/contract';
+import { addMonths, isoDay } from '../../domain/dates';
+import { createDb, type Db } from '../../lib/db';
+import { createKafka, producerOptions, topics } from '../../lib/kafka';
+import { createLogger } from '../../lib/logger';
+import { createConsumerApp } from '../../workers/consumer';
+import { createWorkerApp } from '../../workers/worker';
+import { statusQuery } from '../../workflows/contract-lifecycle';
+import { testConfig, uniqueId } from '../support/env';
+
+const base = testConfig();
+const config = { ...base, kafka: { ...base.kafka, topicPrefix: `${uniqueId('events')}.` } };
+const names = topics(config.kafka.topicPrefix);
+const logger = createLogger('test', 'silent');
+const taskQueue = uniqueId('events');
+let apps: { stop(): Promise<void> }[] = [];
+let client: Client;
+let db: Db;
+let kafka: Kafka;
+let producer: Producer;
+
+beforeAll(async () => {
+  const worker = await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue });
+  const consumer = await createConsumerApp(config, logger, { taskQueue, groupId: uniqueId('group') });
+  void worker.start();
+  void consumer.start();
+  apps = [consumer, worker];
+  client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
+  db = createDb(config.databaseUrl);
+  kafka = createKafka(config.kafka, logger);
+  producer = kafka.producer(producerOptions);
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  for (const app of apps) await app.stop();
+  await client?.connection.close();
+  await db?.$disconnect();
+});
+
+/** An example event from schemas/examples, for a fresh contract, as one line of JSON. */
+function event(type: string, contractId: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+  const example = JSON.parse(readFileSync(new URL(`../../schemas/examples/${type}.v1.json`, import.meta.url), 'utf8'));
+  return { ...example, eventId: uniqueId('evt'), contractId, ...patch };
+}
+
+const registration = (contractId: string) =>
+  event('contract.registered', contractId, {
+    payload: { ...event('contract.registered', contractId).payload as object, plannedAwardDate: addMonths(isoDay(Date.now()), 12) },
+  });
+
+async function kcatProduce(topic: string, key: string, value: object): Promise<void> {
+  const child = promisify(execFile)('kcat', ['-P', '-b', config.kafka.brokers[0]!, '-t', topic, '-k', key]);
+  child.child.stdin!.end(`${JSON.stringify(value)}\n`);
+  await child;
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(200);
+  }
+}
+
+const audit = (contractId: string, action: string) => db.auditEntry.count({ where: { contractId, action } });
+
+it('an event produced with kcat reaches the contract’s workflow', async () => {
+  const id = uniqueId('KC');
+  await kcatProduce(names.contractEvents, id, registration(id));
+  const status = await eventually('the workflow', async () => {
+    const s = await client.workflow.getHandle(contractWorkflowId(id)).query(statusQuery);
+    return s.openTasks.length ? s : undefined;
+  });
+  expect(status.openTasks.map((t) => t.kind)).toEqual(['programming-questionnaire']);
+  await kcatProduce(names.contractEvents, id, event('contract.amended', id, { payload: { amountHT: 260_000, reason: 'Avenant 1' } }));
+  await eventually('the amendment', async () => ((await audit(id, 'contract.amended')) === 1 ? true : undefined));
+});
+
+it('sends each kind of poison message to the dead-letter topic with its reason, and processes the valid ones around them', async () => {
+  const id = uniqueId('PO');
+  const amended = event('contract.amended', id, { payload: { reason: 'Avenant valide' } });
+  const messages = [
+    { key: id, value: JSON.stringify(registration(id)) },
+    { key: id, value: '{ceci n’est pas du JSON', headers: { trace: 'p1' } },
+    { key: id, value: JSON.stringify(event('contract.amended', id, { payload: { amountHT: 'beaucoup' } })) },
+    { key: id, value: JSON.stringify(event('contract.amended', id, { type: 'contract.teleported' })) },
+    { key: id, value: JSON.stringify(event('contract.amended', id, { version: 7 })) },
+    { key: 'INCONNU-1', value: JSON.stringify(event('contract.suspended', 'INCONNU-1')) },
+    { key: id, value: JSON.stringify(amended) },
+  ];
+  await producer.send({ topic: names.contractEvents, messages });
+
+  await eventually('the valid amendment', async () => ((await audit(id, 'contract.amended')) === 1 ? true : undefined));
+  const dead = await readTopic(names.contractEventsDeadLetters, (m) => m.key === id || m.key === 'INCONNU-1', 5);
+  expect(dead.map((m) => m.reason)).toEqual([
+    'le message n’est pas du JSON valide',
+    expect.stringMatching(/^contenu invalide pour contract.amended : amountHT/),
+    'type d’événement inconnu : contract.teleported',
+    'version 7 inconnue pour contract.amended',
+    'contrat inconnu ou clos : INCONNU-1 (contract.suspended)',
+  ]);
+  expect(dead[0]).toMatchObject({ value: '{ceci n’est pas du JSON', headers: { trace: 'p1', 'x-dlq-topic': names.contractEvents } });
+});
+
+it('changes nothing when the same events are produced twice', async () => {
+  const id = uniqueId('DU');
+  const events = [registration(id), event('contract.amended', id, { payload: { amountHT: 250_000 } }), event('consultation.published', id)];
+  const batch = events.map((e) => ({ key: id, value: JSON.stringify(e) }));
+  await producer.send({ topic: names.contractEvents, messages: batch });
+  await producer.send({ topic: names.contractEvents, messages: batch });
+  const sentinel = event('bids.received', id);
+  await producer.send({ topic: names.contractEvents, messages: [{ key: id, value: JSON.stringify(sentinel) }] });
+  await eventually('the sentinel', async () => ((await audit(id, 'contract.noted')) === 2 ? true : undefined));
+  expect(await audit(id, 'contract.amended')).toBe(1);
+  expect(await audit(id, 'contract.registered')).toBe(1);
+  const runs = await client.workflow.count(`WorkflowId = '${contractWorkflowId(id)}'`).catch(() => ({ count: 1 }));
+  expect(runs.count).toBe(1);
+});
+
+interface DeadLetter {
+  key: string;
+  value: string;
+  reason: string;
+  headers: Record<string, string>;
+}
+
+async function readTopic(topic: string, match: (m: DeadLetter) => boolean, count: number): Promise<DeadLetter[]> {
+  const consumer = kafka.consumer({ groupId: uniqueId('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const found: DeadLetter[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${found.length} of ${count} messages on ${topic}`)), 20_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          const m = { key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', reason: headers['x-dlq-reason'] ?? '', headers };
+          if (match(m)) found.push(m);
+          if (found.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}
