@@ -1,8 +1,8 @@
 import { createPolicyActivities, type PolicyDeps } from './policy';
-import { createRecordActivities } from './records';
+import { createRecordActivities, type RecordDeps } from './records';
 import { createSystemCheckActivities, type SystemCheckDeps } from './system-check';
 
-export type ActivityDeps = SystemCheckDeps & PolicyDeps;
+export type ActivityDeps = SystemCheckDeps & PolicyDeps & RecordDeps;
 
 /** Every activity the worker registers, built from the clients the worker owns. */
 export function createActivities(deps: ActivityDeps) {

@@ -5,8 +5,17 @@ import type { Db } from '../lib/db';
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 const date = (iso?: string) => (iso ? new Date(iso) : undefined);
 
-/** Persists a workflow transition in one transaction; every row has a deterministic id, so a retry is a no-op. */
-export function createRecordActivities({ db }: { db: Db }) {
+export interface RecordDeps {
+  db: Db;
+  /** Where the outbox relay publishes what a transition records. */
+  outboxTopics: { indicatorEvents: string; taskEvents: string };
+}
+
+/**
+ * Persists a workflow transition in one transaction, outbox included; every row has a deterministic id, so a retry
+ * is a no-op.
+ */
+export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
   return {
     async recordTransition(t: Transition): Promise<void> {
       await db.$transaction(async (tx) => {
@@ -41,6 +50,8 @@ export function createRecordActivities({ db }: { db: Db }) {
             skipDuplicates: true,
           });
         }
+        const outbox = outboxMessages(t, outboxTopics);
+        if (outbox.length) await tx.outboxMessage.createMany({ data: outbox, skipDuplicates: true });
         if (t.notifications.length) {
           await tx.notification.createMany({
             data: t.notifications.map((n) => ({ ...n, cc: n.cc ?? [], data: json(n.data), contractId: t.contractId })),
@@ -50,6 +61,22 @@ export function createRecordActivities({ db }: { db: Db }) {
       });
     },
   };
+}
+
+/** What the outside world hears of a transition: indicator events, and task events (opened, answered, ...). */
+function outboxMessages(t: Transition, topics: RecordDeps['outboxTopics']) {
+  const envelope = { collectivity: t.collectivityId, contractId: t.contractId, policyVersion: t.policyVersion };
+  const indicators = t.indicators.map((e) => ({
+    id: `out:${e.id}`, topic: topics.indicatorEvents, key: t.contractId,
+    value: json({ eventId: e.id, type: 'indicator.recorded', ...envelope, ...e }),
+  }));
+  const tasks = t.audit
+    .filter((a) => a.action.startsWith('task.'))
+    .map((a) => ({
+      id: `out:${a.id}`, topic: topics.taskEvents, key: t.contractId,
+      value: json({ eventId: a.id, type: a.action, ...envelope, at: a.at, actor: a.actor, ...a.detail }),
+    }));
+  return [...indicators, ...tasks];
 }
 
 async function upsertContract(tx: Prisma.TransactionClient, t: Transition, c: ContractRecord): Promise<void> {

@@ -8,6 +8,7 @@ import { applyMigrations } from '../prisma/migrate';
 import { stackUp } from '../stack/stack';
 import { createConsumerApp } from './consumer';
 import { runUntilSignal } from './lifecycle';
+import { createRelayApp } from './relay';
 import { createWorkerApp, installTemporalLogger } from './worker';
 
 const config = loadConfig();
@@ -20,8 +21,9 @@ try {
   installTemporalLogger(logger);
   const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
   const consumer = await createConsumerApp(config, logger.child({ process: 'consumer' }));
+  const relay = await createRelayApp(config, logger.child({ process: 'relay' }));
   logger.info(`Interface Temporal : http://127.0.0.1:${config.temporal.uiPort} — Ctrl-C pour arrêter.`);
-  await runUntilSignal(logger, [worker, consumer]);
+  await runUntilSignal(logger, [worker, consumer, relay]);
 } catch (err) {
   logger.fatal({ err }, 'démarrage impossible');
   process.exitCode = 1;

@@ -28,7 +28,10 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR }),
+    activities: createActivities({
+      db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR,
+      outboxTopics: { indicatorEvents: topicNames.indicatorEvents, taskEvents: topicNames.taskEvents },
+    }),
   });
 
   let running: Promise<void> | undefined;

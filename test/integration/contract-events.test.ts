@@ -11,8 +11,9 @@ import { createDb, type Db } from '../../lib/db';
 import { createKafka, producerOptions, topics } from '../../lib/kafka';
 import { createLogger } from '../../lib/logger';
 import { createConsumerApp } from '../../workers/consumer';
+import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
-import { statusQuery } from '../../workflows/contract-lifecycle';
+import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
 
 const base = testConfig();
@@ -29,9 +30,12 @@ let producer: Producer;
 beforeAll(async () => {
   const worker = await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue });
   const consumer = await createConsumerApp(config, logger, { taskQueue, groupId: uniqueId('group') });
+  // Two relays on one outbox: each row must still be published once.
+  const relays = [await createRelayApp(config, logger), await createRelayApp(config, logger)];
   void worker.start();
   void consumer.start();
-  apps = [consumer, worker];
+  for (const r of relays) void r.start();
+  apps = [consumer, ...relays, worker];
   client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
   db = createDb(config.databaseUrl);
   kafka = createKafka(config.kafka, logger);
@@ -87,6 +91,28 @@ it('an event produced with kcat reaches the contract’s workflow', async () => 
   await eventually('the amendment', async () => ((await audit(id, 'contract.amended')) === 1 ? true : undefined));
 });
 
+it('publishes the resulting indicator event and task events on the outbound topics, once each', async () => {
+  const id = uniqueId('OUT');
+  await kcatProduce(names.contractEvents, id, registration(id));
+  const handle = client.workflow.getHandle(contractWorkflowId(id));
+  const answer = async (kind: string, value: unknown) => {
+    const task = await eventually(kind, async () => (await handle.query(statusQuery)).openTasks.find((t) => t.kind === kind));
+    await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: task.id, answer: value, by: 'alix.petit@dijon.test' }] });
+  };
+  await answer('programming-questionnaire', {
+    needConfirmed: true, circularEconomyTargeted: false, essPotential: true, smeAccessTargeted: true, innovation: false, lifeCycleAnalysis: false,
+  });
+  await answer('sourcing', { sessionHeld: true, inclusiveOffersFound: false });
+
+  const [indicator] = await readTopic(names.indicatorEvents, (m) => m.key === id, 1);
+  expect(JSON.parse(indicator!.value)).toMatchObject({ type: 'indicator.recorded', indicator: 'sourcing-sessions', value: 1, collectivity: 'dijon', contractId: id });
+  const tasks = await readTopic(names.taskEvents, (m) => m.key === id, 4);
+  expect(tasks.map((m) => JSON.parse(m.value).type)).toEqual(['task.opened', 'task.answered', 'task.opened', 'task.answered']);
+  await delay(1500); // two relays had time to publish anything twice
+  const again = await readTopic(names.taskEvents, (m) => m.key === id, 0, 3000);
+  expect(new Set(again.map((m) => JSON.parse(m.value).eventId)).size).toBe(again.length);
+});
+
 it('sends each kind of poison message to the dead-letter topic with its reason, and processes the valid ones around them', async () => {
   const id = uniqueId('PO');
   const amended = event('contract.amended', id, { payload: { reason: 'Avenant valide' } });
@@ -135,20 +161,23 @@ interface DeadLetter {
   headers: Record<string, string>;
 }
 
-async function readTopic(topic: string, match: (m: DeadLetter) => boolean, count: number): Promise<DeadLetter[]> {
+/** The matching messages of a topic, from the beginning: once `count` have come, or after `idleMs` with `count` 0. */
+async function readTopic(topic: string, match: (m: DeadLetter) => boolean, count: number, idleMs = 0): Promise<DeadLetter[]> {
   const consumer = kafka.consumer({ groupId: uniqueId('reader') });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   const found: DeadLetter[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${found.length} of ${count} messages on ${topic}`)), 20_000);
+      const timer = count === 0
+        ? setTimeout(resolve, idleMs)
+        : setTimeout(() => reject(new Error(`only ${found.length} of ${count} messages on ${topic}`)), 20_000);
       void consumer.run({
         eachMessage: async ({ message }) => {
           const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
           const m = { key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', reason: headers['x-dlq-reason'] ?? '', headers };
           if (match(m)) found.push(m);
-          if (found.length >= count) {
+          if (count > 0 && found.length >= count) {
             clearTimeout(timer);
             resolve();
           }

@@ -19,7 +19,7 @@ export async function lifecycleEnv() {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: { ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }), ...createRecordActivities({ db }) },
+    activities: { ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }), ...createRecordActivities({ db, outboxTopics: { indicatorEvents: 'test.indicator-events', taskEvents: 'test.task-events' } }) },
   });
   const running = worker.run();
 

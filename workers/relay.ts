@@ -1,0 +1,32 @@
+/** The outbox relay: publishes indicator and task events to Kafka. `npm run relay` (also part of `npm start`). */
+import { fileURLToPath } from 'node:url';
+import { OutboxRelay } from '../events/outbox-relay';
+import { loadConfig, type Config } from '../lib/config';
+import { createDb } from '../lib/db';
+import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
+import { createLogger, type Logger } from '../lib/logger';
+import { runUntilSignal } from './lifecycle';
+
+export async function createRelayApp(config: Config, logger: Logger) {
+  const kafka = createKafka(config.kafka, logger);
+  const names = topics(config.kafka.topicPrefix);
+  await ensureTopics(kafka, [names.indicatorEvents, names.taskEvents]);
+  const db = createDb(config.databaseUrl, 2);
+  const relay = new OutboxRelay(db, kafka.producer(producerOptions), logger);
+  await relay.connect();
+  return {
+    relay,
+    start: () => relay.run(),
+    async stop() {
+      await relay.stop();
+      await db.$disconnect();
+      logger.info('relay stopped');
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const config = loadConfig();
+  const logger = createLogger('relay', config.logLevel);
+  await runUntilSignal(logger, [await createRelayApp(config, logger)]);
+}
