@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   MAIL_FROM: z.string().default('SPASER <spaser@localhost>'),
   MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
+  WEB_PORT: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STACK_DIR: z.string().default('.stack'),
   SPASER_CACHE_DIR: z.string().default(resolve(homedir(), '.cache', 'spaser')),
@@ -33,6 +34,7 @@ export interface Config {
   kafka: { brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string };
   smtp: { host: string; port: number; secure: boolean; auth?: { user: string; pass: string }; from: string };
   mailApiUrl: string;
+  webPort: number;
   logLevel: Env['LOG_LEVEL'];
   stackDir: string;
   cacheDir: string;
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
     },
     mailApiUrl: e.MAIL_API_URL,
+    webPort: e.WEB_PORT,
     logLevel: e.LOG_LEVEL,
     stackDir: resolve(e.STACK_DIR),
     cacheDir: resolve(e.SPASER_CACHE_DIR),

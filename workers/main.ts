@@ -9,6 +9,7 @@ import { stackUp } from '../stack/stack';
 import { createConsumerApp } from './consumer';
 import { runUntilSignal } from './lifecycle';
 import { createRelayApp } from './relay';
+import { createWebApp } from './web';
 import { createWorkerApp, installTemporalLogger } from './worker';
 
 const config = loadConfig();
@@ -22,8 +23,9 @@ try {
   const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
   const consumer = await createConsumerApp(config, logger.child({ process: 'consumer' }));
   const relay = await createRelayApp(config, logger.child({ process: 'relay' }));
+  const web = await createWebApp(config, logger.child({ process: 'web' }));
   logger.info(`Interface Temporal : http://127.0.0.1:${config.temporal.uiPort} — Ctrl-C pour arrêter.`);
-  await runUntilSignal(logger, [worker, consumer, relay]);
+  await runUntilSignal(logger, [worker, consumer, relay, web]);
 } catch (err) {
   logger.fatal({ err }, 'démarrage impossible');
   process.exitCode = 1;

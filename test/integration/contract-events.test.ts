@@ -15,6 +15,7 @@ import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
 import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
+import { readTopic as readFrom } from '../support/topic-reader';
 
 const base = testConfig();
 const config = { ...base, kafka: { ...base.kafka, topicPrefix: `${uniqueId('events')}.` } };
@@ -154,38 +155,4 @@ it('changes nothing when the same events are produced twice', async () => {
   expect(runs.count).toBe(1);
 });
 
-interface DeadLetter {
-  key: string;
-  value: string;
-  reason: string;
-  headers: Record<string, string>;
-}
-
-/** The matching messages of a topic, from the beginning: once `count` have come, or after `idleMs` with `count` 0. */
-async function readTopic(topic: string, match: (m: DeadLetter) => boolean, count: number, idleMs = 0): Promise<DeadLetter[]> {
-  const consumer = kafka.consumer({ groupId: uniqueId('reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const found: DeadLetter[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = count === 0
-        ? setTimeout(resolve, idleMs)
-        : setTimeout(() => reject(new Error(`only ${found.length} of ${count} messages on ${topic}`)), 20_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-          const m = { key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', reason: headers['x-dlq-reason'] ?? '', headers };
-          if (match(m)) found.push(m);
-          if (count > 0 && found.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return found;
-}
+const readTopic = (...args: Parameters<typeof readFrom> extends [unknown, ...infer R] ? R : never) => readFrom(kafka, ...args);

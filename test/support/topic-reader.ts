@@ -1,0 +1,38 @@
+import type { Kafka } from 'kafkajs';
+import { uniqueId } from './env';
+
+export interface TopicMessage {
+  key: string;
+  value: string;
+  reason: string;
+  headers: Record<string, string>;
+}
+
+/** The matching messages of a topic, from the beginning: once `count` have come, or after `idleMs` with `count` 0. */
+export async function readTopic(kafka: Kafka, topic: string, match: (m: TopicMessage) => boolean, count: number, idleMs = 0): Promise<TopicMessage[]> {
+  const consumer = kafka.consumer({ groupId: uniqueId('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const found: TopicMessage[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = count === 0
+        ? setTimeout(resolve, idleMs)
+        : setTimeout(() => reject(new Error(`only ${found.length} of ${count} messages on ${topic}`)), 20_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          const m = { key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', reason: headers['x-dlq-reason'] ?? '', headers };
+          if (match(m)) found.push(m);
+          if (count > 0 && found.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
+}

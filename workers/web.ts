@@ -1,0 +1,34 @@
+/** The web application and HTTP API: `npm run web` (also part of `npm start`). */
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../lib/config';
+import { createKafka, producerOptions, topics } from '../lib/kafka';
+import { createLogger, type Logger } from '../lib/logger';
+import { buildWebApp } from '../web/app';
+import { runUntilSignal } from './lifecycle';
+
+export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
+  const producer = createKafka(config.kafka, logger).producer(producerOptions);
+  await producer.connect();
+  const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents });
+  let done: () => void;
+  const closed = new Promise<void>((resolve) => (done = resolve));
+  return {
+    app,
+    async start() {
+      await app.listen({ port, host: '127.0.0.1' });
+      logger.info(`API : http://127.0.0.1:${port}/api/evenements`);
+      return closed;
+    },
+    async stop() {
+      await app.close();
+      await producer.disconnect();
+      done();
+    },
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const config = loadConfig();
+  const logger = createLogger('web', config.logLevel);
+  await runUntilSignal(logger, [await createWebApp(config, logger)]);
+}
