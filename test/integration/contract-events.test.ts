@@ -138,7 +138,7 @@ it('sends each kind of poison message to the dead-letter topic with its reason, 
     'version 7 inconnue pour contract.amended',
   ]);
   expect(dead.find((m) => m.key === 'INCONNU-1')?.reason).toBe('contrat inconnu ou clos : INCONNU-1 (contract.suspended)');
-  expect(dead[0]).toMatchObject({ value: '{ceci n’est pas du JSON', headers: { trace: 'p1', 'x-dlq-topic': names.contractEvents } });
+  expect(dead.find((m) => m.key === id)).toMatchObject({ value: '{ceci n’est pas du JSON', headers: { trace: 'p1', 'x-dlq-topic': names.contractEvents } });
 });
 
 it('changes nothing when the same events are produced twice', async () => {
