@@ -1,5 +1,6 @@
 import { defineConfig } from 'prisma/config';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { loadConfig } from './lib/config';
 import { prismaEngineStubs } from './prisma/engine-stubs';
 
 // The Prisma CLI insists on locating its Rust engines even when it runs on the JS engine; point it at stubs.
@@ -12,6 +13,6 @@ export default defineConfig({
   migrations: { path: 'prisma/migrations' },
   async adapter() {
     // allowExitOnIdle: the CLI never closes its pool, and would otherwise hang for pg's idle timeout.
-    return new PrismaPg({ connectionString: process.env.DATABASE_URL ?? '', allowExitOnIdle: true });
+    return new PrismaPg({ connectionString: loadConfig().databaseUrl, allowExitOnIdle: true });
   },
 });
