@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /** Every setting the product reads, from the environment, validated once. */
 const EnvSchema = z.object({
-  DATABASE_URL: z.url().default('postgresql://spaser:spaser@127.0.0.1:55432/spaser'),
+  DATABASE_URL: z.url().default('postgresql://spaser:spaser@127.0.0.1:15432/spaser'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('spaser'),
