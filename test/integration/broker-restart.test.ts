@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -17,7 +16,11 @@ import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
 import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
+import { eventually as eventuallyWithin } from '../support/eventually';
 import { readTopic } from '../support/topic-reader';
+
+// A broker restart takes seconds: wait longer than elsewhere.
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>) => eventuallyWithin(what, probe, 60_000);
 
 // A broker of its own (other ports, its own data), so stopping it does not disturb the other test files.
 const base = testConfig();
@@ -70,16 +73,6 @@ const example = (type: string, contractId: string, patch: Record<string, unknown
   ...JSON.parse(readFileSync(new URL(`../../schemas/examples/${type}.v1.json`, import.meta.url), 'utf8')),
   eventId: uniqueId('evt'), contractId, ...patch,
 });
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(250);
-  }
-}
 
 it('loses nothing when the broker stops mid-stream and comes back; a restarted consumer does not reprocess', { timeout: 240_000 }, async () => {
   const id = uniqueId('BR');

@@ -15,6 +15,7 @@ import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
 import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
+import { eventually } from '../support/eventually';
 import { readTopic as readFrom } from '../support/topic-reader';
 
 const base = testConfig();
@@ -66,16 +67,6 @@ async function kcatProduce(topic: string, key: string, value: object): Promise<v
   const child = promisify(execFile)('kcat', ['-P', '-b', config.kafka.brokers[0]!, '-t', topic, '-k', key]);
   child.child.stdin!.end(`${JSON.stringify(value)}\n`);
   await child;
-}
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(200);
-  }
 }
 
 const audit = (contractId: string, action: string) => db.auditEntry.count({ where: { contractId, action } });
