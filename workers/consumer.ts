@@ -5,7 +5,7 @@ import { loadConfig, type Config } from '../lib/config';
 import { createKafka, ensureTopics, topics } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
-import { runUntilSignal } from './lifecycle';
+import { runUntilSignal, stopLatch } from './lifecycle';
 
 export async function createConsumerApp(config: Config, logger: Logger, options: { taskQueue?: string; groupId?: string } = {}) {
   const kafka = createKafka(config.kafka, logger);
@@ -19,18 +19,17 @@ export async function createConsumerApp(config: Config, logger: Logger, options:
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
   });
   await consumer.connect();
-  let done: () => void;
-  const stopped = new Promise<void>((resolve) => (done = resolve));
+  const latch = stopLatch();
   return {
     async start() {
       await consumer.run();
       logger.info({ topic: names.contractEvents }, 'consumer started');
-      return stopped;
+      return latch.stopped;
     },
     async stop() {
       await consumer.stop();
       await client.connection.close();
-      done();
+      latch.release();
       logger.info('consumer stopped');
     },
   };

@@ -5,6 +5,13 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** A promise for an app's `start()` to return, resolved by its `stop()`. */
+export function stopLatch(): { stopped: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const stopped = new Promise<void>((resolve) => (release = resolve));
+  return { stopped, release };
+}
+
 /** Runs the apps until SIGINT/SIGTERM (or one of them fails), then stops them all; sets the exit code. */
 export async function runUntilSignal(logger: Logger, apps: App[]): Promise<void> {
   let stopping: Promise<void> | undefined;

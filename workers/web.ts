@@ -4,25 +4,24 @@ import { loadConfig, type Config } from '../lib/config';
 import { createKafka, producerOptions, topics } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { buildWebApp } from '../web/app';
-import { runUntilSignal } from './lifecycle';
+import { runUntilSignal, stopLatch } from './lifecycle';
 
 export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
   const producer = createKafka(config.kafka, logger).producer(producerOptions);
   await producer.connect();
   const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents });
-  let done: () => void;
-  const closed = new Promise<void>((resolve) => (done = resolve));
+  const latch = stopLatch();
   return {
     app,
     async start() {
       await app.listen({ port, host: '127.0.0.1' });
       logger.info(`API : http://127.0.0.1:${port}/api/evenements`);
-      return closed;
+      return latch.stopped;
     },
     async stop() {
       await app.close();
       await producer.disconnect();
-      done();
+      latch.release();
     },
   };
 }

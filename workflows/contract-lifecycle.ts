@@ -2,11 +2,11 @@ import {
   allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy,
   proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { parseAnswer, type Answers } from '../domain/answers';
+import type { Answers } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
 import { awardIndicators, insertionHoursIndicators, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
-import type { CheckKind, Phase, Policy } from '../domain/policy';
+import { PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
 import * as rules from '../domain/rules';
 import { SA } from '../domain/search-attributes';
 import type { PolicyActivities } from '../activities/policy';
@@ -82,9 +82,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   return status(lc);
 }
 
-const before = (current: Phase, phase: Phase) =>
-  ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'].indexOf(current) <
-  ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'].indexOf(phase);
+const before = (current: Phase, phase: Phase) => PHASES.indexOf(current) < PHASES.indexOf(phase);
 
 async function initialState(input: ContractLifecycleInput): Promise<LifecycleState> {
   // The policy is pinned for the whole cycle: a newer version applies from the next cycle on.
@@ -100,8 +98,8 @@ function registerHandlers(lc: Lifecycle): void {
   setHandler(
     answerTaskUpdate,
     ({ taskId, answer, by }) => {
-      const parsed = parseAnswer(lc.state.tasks[taskId]!.kind, answer);
-      lc.state.tasks[taskId]!.received = { answer: parsed.ok ? parsed.value : answer, by, at: new Date().toISOString() };
+      // The validator already accepted it; parsing again yields the value with its defaults filled in.
+      lc.state.tasks[taskId]!.received = { answer: validateAnswer(lc, taskId, answer), by, at: new Date().toISOString() };
       return { accepted: true };
     },
     { validator: ({ taskId, answer }) => void validateAnswer(lc, taskId, answer) },

@@ -37,7 +37,7 @@ export class Lifecycle {
     if (this.state.ended) throw new LifecycleEnded(this.state.ended.status);
   }
 
-  /** Sleeps until `dateMs`, waking early when an event changes dates or ends the contract; true when reached. */
+  /** Sleeps until `dateMs`, waking early when an event changes dates; throws once the contract has ended. */
   async sleepUntil(dateMs: () => number): Promise<void> {
     for (;;) {
       this.throwIfEnded();
