@@ -1,8 +1,9 @@
+import { createMailActivities, type MailDeps } from './mail';
 import { createPolicyActivities, type PolicyDeps } from './policy';
 import { createRecordActivities, type RecordDeps } from './records';
 import { createSystemCheckActivities, type SystemCheckDeps } from './system-check';
 
-export type ActivityDeps = SystemCheckDeps & PolicyDeps & RecordDeps;
+export type ActivityDeps = SystemCheckDeps & PolicyDeps & RecordDeps & MailDeps;
 
 /** Every activity the worker registers, built from the clients the worker owns. */
 export function createActivities(deps: ActivityDeps) {
@@ -10,5 +11,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSystemCheckActivities(deps),
     ...createPolicyActivities(deps),
     ...createRecordActivities(deps),
+    ...createMailActivities(deps),
   };
 }

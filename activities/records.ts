@@ -57,6 +57,11 @@ export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
             data: t.notifications.map((n) => ({ ...n, cc: n.cc ?? [], data: json(n.data), contractId: t.contractId })),
             skipDuplicates: true,
           });
+          const partners = t.notifications.flatMap((n) => (n.partnerId ? [n.partnerId] : []));
+          await tx.contractPartner.createMany({
+            data: [...new Set(partners)].map((partnerId) => ({ contractId: t.contractId, partnerId, collectivityId: t.collectivityId })),
+            skipDuplicates: true,
+          });
         }
       });
     },

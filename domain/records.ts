@@ -54,6 +54,8 @@ export interface NotificationRecord {
   to: string[];
   cc?: string[];
   taskId?: string;
+  /** For partner mails: the partner told, who may then read the contract. */
+  partnerId?: string;
   data: Record<string, unknown>;
 }
 

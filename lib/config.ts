@@ -2,6 +2,9 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
+/** Development only: production refuses to start with it (see below). */
+const DEV_SECRET = 'dev-only-secret-never-use-in-production-0123456789';
+
 /** Every setting the product reads, from the environment, validated once. */
 const EnvSchema = z.object({
   DATABASE_URL: z.url().default('postgresql://spaser:spaser@127.0.0.1:15432/spaser'),
@@ -21,10 +24,37 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('SPASER <spaser@localhost>'),
   MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
   WEB_PORT: z.coerce.number().int().positive().default(3000),
+  /** Where people reach the web app: the base of the links in the mails. */
+  PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** Signs the answer links in the mails (HMAC); rotate it to revoke every link. */
+  LINK_SECRET: z.string().min(32, '32 caractères au moins').default(DEV_SECRET),
+  LINK_TTL_DAYS: z.coerce.number().int().positive().default(30),
+  /** Signs the web session cookie. */
+  SESSION_SECRET: z.string().min(32, '32 caractères au moins').default(DEV_SECRET),
+  /** A send attempt renews its claim on a mail while alive; a dead one loses it after this many seconds. */
+  MAIL_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  /** `local`: personal tokens (demo); `oidc`: ProConnect, Keycloak or any OpenID Connect provider. */
+  AUTH_MODE: z.enum(['local', 'oidc']).default('local'),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STACK_DIR: z.string().default('.stack'),
   SPASER_CACHE_DIR: z.string().default(resolve(homedir(), '.cache', 'spaser')),
-});
+})
+  .superRefine((e, ctx) => {
+    if (e.NODE_ENV !== 'production') return;
+    for (const key of ['LINK_SECRET', 'SESSION_SECRET'] as const) {
+      if (e[key] === DEV_SECRET) ctx.addIssue({ code: 'custom', path: [key], message: 'secret requis en production' });
+    }
+  })
+  .superRefine((e, ctx) => {
+    if (e.AUTH_MODE !== 'oidc') return;
+    for (const key of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
+      if (!e[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'requis quand AUTH_MODE=oidc' });
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -34,7 +64,15 @@ export interface Config {
   kafka: { brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string };
   smtp: { host: string; port: number; secure: boolean; auth?: { user: string; pass: string }; from: string };
   mailApiUrl: string;
+  mail: { leaseMs: number };
   webPort: number;
+  web: {
+    publicUrl: string;
+    linkSecret: string;
+    linkTtlDays: number;
+    sessionSecret: string;
+    auth: { mode: 'local' } | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string };
+  };
   logLevel: Env['LOG_LEVEL'];
   stackDir: string;
   cacheDir: string;
@@ -65,7 +103,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM,
     },
     mailApiUrl: e.MAIL_API_URL,
+    mail: { leaseMs: e.MAIL_LEASE_SECONDS * 1000 },
     webPort: e.WEB_PORT,
+    web: {
+      publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+      linkSecret: e.LINK_SECRET,
+      linkTtlDays: e.LINK_TTL_DAYS,
+      sessionSecret: e.SESSION_SECRET,
+      auth:
+        e.AUTH_MODE === 'oidc'
+          ? { mode: 'oidc', issuer: e.OIDC_ISSUER!, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET! }
+          : { mode: 'local' },
+    },
     logLevel: e.LOG_LEVEL,
     stackDir: resolve(e.STACK_DIR),
     cacheDir: resolve(e.SPASER_CACHE_DIR),

@@ -10,5 +10,9 @@ export function createMailer(smtp: Config['smtp']): Transporter {
     auth: smtp.auth,
     pool: true,
     maxConnections: 5,
+    // Bounded, so a send attempt ends well within its lease (activities/mail.ts).
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
   });
 }

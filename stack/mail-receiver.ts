@@ -77,21 +77,41 @@ function summary(message: StoredMessage, parsed: ParsedMail) {
   };
 }
 
-export async function startMailReceiver(opts: { smtpPort: number; httpPort: number; host: string; dir: string }) {
+/** Fault injection for the delivery tests: a slow server, mid-transaction or after it stored the message. */
+export interface ReceiverFaults {
+  /** Delay before answering RCPT TO: a client killed meanwhile has delivered nothing. */
+  rcptDelayMs?: number;
+  /** Delay between storing the message and answering 250: the client may time out although the mail arrived. */
+  ackDelayMs?: number;
+}
+
+export interface MailReceiverOptions {
+  smtpPort: number;
+  httpPort: number;
+  host: string;
+  dir: string;
+  faults?: ReceiverFaults;
+}
+
+export async function startMailReceiver(opts: MailReceiverOptions) {
   const log = createLogger('mail-receiver');
   const store = new MailStore(opts.dir);
+  const faults = opts.faults ?? {};
 
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(_address, _session, callback) {
+      setTimeout(() => callback(), faults.rcptDelayMs ?? 0);
+    },
     onData(stream, _session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const stored = store.add(Buffer.concat(chunks).toString('utf8'));
         log.info({ id: stored.ID }, 'message received');
-        callback();
+        setTimeout(() => callback(), faults.ackDelayMs ?? 0);
       });
     },
   });

@@ -7,6 +7,7 @@ import { createDb } from '../lib/db';
 import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
+import { TaskLinks } from '../mail/links';
 import { runUntilSignal } from './lifecycle';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -31,6 +32,8 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
     activities: createActivities({
       db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR,
       outboxTopics: { indicatorEvents: topicNames.indicatorEvents, taskEvents: topicNames.taskEvents },
+      links: new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays),
+      publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs,
     }),
   });
 

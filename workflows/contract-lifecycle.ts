@@ -161,7 +161,7 @@ async function invitePartner(lc: Lifecycle): Promise<void> {
   await lc.recorder
     .log('system', 'partner.invited', `${partner.name} invité à la réunion de lancement`, { partner: partner.id })
     .notify({
-      kind: 'partner-kickoff', to: [partner.email], cc: [lc.facts.buyer.email],
+      kind: 'partner-kickoff', to: [partner.email], cc: [lc.facts.buyer.email], partnerId: partner.id,
       data: { partner: partner.name, contract: contract.facts.object, contractor: awarded?.supplier.name, hours: decisions['insertion-clause']?.hours, startDate: contract.startDate },
     })
     .flush();

@@ -1,9 +1,12 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createMailActivities } from '../../activities/mail';
 import { createPolicyActivities } from '../../activities/policy';
 import { createRecordActivities } from '../../activities/records';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
 import { createDb, type Db } from '../../lib/db';
+import { createMailer } from '../../lib/mailer';
+import { TaskLinks } from '../../mail/links';
 import { POLICIES_DIR } from '../../workers/worker';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
@@ -13,13 +16,20 @@ import { timeSkippingEnv } from './temporal';
 /** A time-skipping server, a worker with the real record activities on the test database, and a driver factory. */
 export async function lifecycleEnv() {
   const env = await timeSkippingEnv();
-  const db: Db = createDb(testConfig().databaseUrl);
+  const config = testConfig();
+  const db: Db = createDb(config.databaseUrl);
+  const mailer = createMailer(config.smtp);
+  const links = new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays);
   const taskQueue = uniqueId('lifecycle');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: { ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }), ...createRecordActivities({ db, outboxTopics: { indicatorEvents: 'test.indicator-events', taskEvents: 'test.task-events' } }) },
+    activities: {
+      ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }),
+      ...createRecordActivities({ db, outboxTopics: { indicatorEvents: 'test.indicator-events', taskEvents: 'test.task-events' } }),
+      ...createMailActivities({ db, mailer, mailFrom: config.smtp.from, links, publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs }),
+    },
   });
   const running = worker.run();
 
@@ -34,6 +44,7 @@ export async function lifecycleEnv() {
     async teardown() {
       worker.shutdown();
       await running;
+      mailer.close();
       await db.$disconnect();
       await env.teardown();
     },

@@ -95,5 +95,5 @@ function tellPartner(lc: Lifecycle, what: string, detail?: string): void {
   if (decisions['insertion-clause']?.feasible !== true || !lc.state.contract.notifiedOn) return;
   const partner = policy.partners.find((p) => p.id === policy.insertionPartner);
   if (!partner) return;
-  lc.recorder.notify({ kind: 'partner-update', to: [partner.email], cc: [lc.facts.buyer.email], data: { partner: partner.name, contract: lc.facts.object, what, detail } });
+  lc.recorder.notify({ kind: 'partner-update', to: [partner.email], cc: [lc.facts.buyer.email], partnerId: partner.id, data: { partner: partner.name, contract: lc.facts.object, what, detail } });
 }

@@ -1,12 +1,20 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import type { IndicatorEvent } from '../../domain/indicators';
 import type { AuditRecord, NotificationRecord, TaskRecord, Transition } from '../../domain/records';
+import type { MailActivities } from '../../activities/mail';
 import type { RecordActivities } from '../../activities/records';
 import { HISTORY_KEPT, type LifecycleState } from './state';
 
 const { recordTransition } = proxyActivities<RecordActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['ValidationError'] },
+});
+
+// A mail waits as long as the SMTP server is down; the heartbeat notices a dead worker within seconds.
+const { deliverMail } = proxyActivities<MailActivities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+  retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['NotificationNotFound'] },
 });
 
 /** Collects the records of one transition and writes them in one activity (one database transaction). */
@@ -76,5 +84,9 @@ export class Recorder {
     this.tasks.clear();
     this.contractChanged = false;
     await recordTransition(transition);
+    // Histories recorded before mails were sent have no deliverMail commands.
+    if (transition.notifications.length && patched('deliver-mail')) {
+      await Promise.all(transition.notifications.map((n) => deliverMail(n.id)));
+    }
   }
 }

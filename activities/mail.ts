@@ -1,0 +1,114 @@
+/**
+ * Sends a recorded notification, once. A send attempt claims the row for a lease before talking SMTP and marks it
+ * sent after the server's 250, with a Message-ID derived from the notification id:
+ * - a retry after a timeout finds the row claimed (the first attempt may still be talking to SMTP) and waits for
+ *   the lease; by then the first attempt has marked it sent, and the retry sends nothing;
+ * - a worker killed before the 250 leaves the row claimed; the server dropped the unfinished message, and after the
+ *   lease the retry sends it;
+ * - an error before the message was handed over (rendering, SMTP connection or envelope) releases the claim at once.
+ * The one gap left: killed between the 250 and the UPDATE (a few ms). The retry then resends with the same
+ * Message-ID, which mail servers and clients use to drop duplicates.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import type { Transporter } from 'nodemailer';
+import type { NotificationKind } from '../domain/records';
+import type { Db } from '../lib/db';
+import type { Notification } from '../prisma/generated/client';
+import type { TaskLinks } from '../mail/links';
+import { renderMail, type MailContext } from '../mail/render';
+
+export interface MailDeps {
+  db: Db;
+  mailer: Transporter;
+  mailFrom: string;
+  links: TaskLinks;
+  publicUrl: string;
+  leaseMs: number;
+}
+
+export interface DeliveryResult {
+  status: 'sent' | 'already-sent';
+  messageId: string;
+}
+
+/** SMTP errors raised before the message was handed over: nothing was delivered, the claim can go. */
+const NOT_DELIVERED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE', 'ETLS', 'EREQUIRETLS']);
+
+/** The mail's Message-ID: the same for every attempt at one notification. */
+export function messageIdOf(notificationId: string, domain = 'spaser.local'): string {
+  return `<${createHash('sha256').update(notificationId).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+export function createMailActivities(deps: MailDeps) {
+  const { db, mailer, mailFrom, leaseMs } = deps;
+  return {
+    async deliverMail(notificationId: string): Promise<DeliveryResult> {
+      const messageId = messageIdOf(notificationId);
+      const attempt = await claim(db, notificationId, leaseMs, messageId);
+      if (attempt === undefined) {
+        const row = await db.notification.findUnique({ where: { id: notificationId }, select: { status: true } });
+        if (!row) throw ApplicationFailure.nonRetryable(`notification inconnue : ${notificationId}`, 'NotificationNotFound');
+        if (row.status === 'sent') return { status: 'already-sent', messageId };
+        throw ApplicationFailure.retryable('envoi en cours par une autre tentative', 'MailInFlight');
+      }
+      const ours = { id: notificationId, status: 'sending' as const, attempts: attempt };
+      // While we are alive the claim is ours: heartbeat Temporal, extend the lease.
+      const keepAlive = setInterval(() => {
+        heartbeat();
+        void db.notification.updateMany({ where: ours, data: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => undefined);
+      }, Math.max(200, Math.floor(leaseMs / 3)));
+      let handedOver = false;
+      try {
+        const n = await db.notification.findUniqueOrThrow({ where: { id: notificationId } });
+        const message = renderMail(await mailContext(deps, n));
+        handedOver = true;
+        const info = await mailer.sendMail({
+          from: mailFrom, to: n.to, cc: n.cc, messageId, ...message,
+          headers: { 'X-Spaser-Notification': notificationId, 'X-Spaser-Contract': n.contractId },
+        });
+        await db.notification.updateMany({
+          where: ours,
+          data: { status: 'sent', sentAt: new Date(), smtpResponse: String(info.response), leaseUntil: null },
+        });
+        return { status: 'sent', messageId };
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (!handedOver || (code && NOT_DELIVERED.has(code))) await db.notification.updateMany({ where: ours, data: { status: 'failed', leaseUntil: null } });
+        throw err;
+      } finally {
+        clearInterval(keepAlive);
+      }
+    },
+  };
+}
+
+/** Takes the mail for one attempt if nobody holds it; returns the attempt number, or undefined. */
+async function claim(db: Db, id: string, leaseMs: number, messageId: string): Promise<number | undefined> {
+  const rows = await db.$queryRaw<{ attempts: number }[]>`
+    UPDATE notifications
+       SET status = 'sending', attempts = attempts + 1, message_id = ${messageId},
+           lease_until = now() + make_interval(secs => ${leaseMs / 1000})
+     WHERE id = ${id}
+       AND (status IN ('pending', 'failed') OR (status = 'sending' AND lease_until < now()))
+    RETURNING attempts`;
+  return rows[0]?.attempts;
+}
+
+/** Everything the templates show, read at send time; a reminder carries a fresh link. */
+async function mailContext({ db, links, publicUrl }: MailDeps, n: Notification): Promise<MailContext> {
+  const contract = await db.contract.findUniqueOrThrow({ where: { id: n.contractId }, include: { collectivity: true } });
+  const task = n.taskId ? await db.task.findUnique({ where: { id: n.taskId } }) : null;
+  const asksAnswer = task && n.kind.startsWith('task-');
+  return {
+    kind: n.kind as NotificationKind,
+    collectivity: contract.collectivity.name,
+    contract: { id: contract.id, object: contract.object, buyerName: contract.buyerName, buyerEmail: contract.buyerEmail, buyingService: contract.buyingService },
+    task: task ?? undefined,
+    data: (n.data ?? {}) as Record<string, unknown>,
+    answer: asksAnswer ? await links.create({ taskId: task.id, email: n.to[0]! }) : undefined,
+    contractUrl: `${publicUrl}/contrats/${encodeURIComponent(contract.id)}`,
+  };
+}
+
+export type MailActivities = ReturnType<typeof createMailActivities>;

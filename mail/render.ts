@@ -1,0 +1,76 @@
+/** Turns a recorded notification into the mail people read: French subject, HTML and plain text, from Eta templates. */
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { NotificationKind } from '../domain/records';
+
+export interface MailTask {
+  id: string;
+  kind: string;
+  title: string;
+  why: string;
+  source: string;
+  dueAt: Date;
+  year: number | null;
+  reminders: number;
+  assigneeEmail: string;
+}
+
+export interface MailContext {
+  kind: NotificationKind;
+  collectivity: string;
+  contract: { id: string; object: string; buyerName: string; buyerEmail: string; buyingService: string };
+  task?: MailTask;
+  data: Record<string, unknown>;
+  /** The signed link that opens the task's form, when the mail asks for an answer. */
+  answer?: { url: string; expiresAt: Date };
+  contractUrl: string;
+}
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const views = fileURLToPath(new URL('./templates', import.meta.url));
+const htmlEngine = new Eta({ views, autoEscape: true, cache: true });
+const textEngine = new Eta({ views, autoEscape: false, cache: true });
+
+const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+const fmt = {
+  date: (d: Date | string | undefined) => (d ? longDate.format(new Date(d)) : 'à préciser'),
+  hours: (h: unknown) => (typeof h === 'number' ? `${h.toLocaleString('fr-FR')} heures` : 'à préciser'),
+};
+
+/** The template of a notification: a yearly review request reads differently from the other questions. */
+function templateOf(ctx: MailContext): string {
+  return ctx.kind === 'task-opened' && ctx.task?.kind === 'annual-review' ? 'annual-review' : ctx.kind;
+}
+
+function subjectOf(ctx: MailContext): string {
+  const { task, contract, data } = ctx;
+  switch (templateOf(ctx)) {
+    case 'annual-review':
+      return `Revue annuelle du titulaire${task?.year ? ` (année ${task.year})` : ''} : ${contract.object}`;
+    case 'task-opened':
+      return `À décider : ${task?.title} – ${contract.object}`;
+    case 'task-reminder':
+      return `Relance n°${task?.reminders ?? 1} : ${task?.title} – ${contract.object}`;
+    case 'task-escalation':
+      return `Sans réponse, à votre attention : ${task?.title} – ${contract.object}`;
+    case 'partner-kickoff':
+      return `Lancement d’un marché avec clause d’insertion : ${contract.object}`;
+    default:
+      return `${String(data.what ?? 'Changement')} : ${contract.object}`;
+  }
+}
+
+export function renderMail(ctx: MailContext): RenderedMail {
+  const name = templateOf(ctx);
+  const it = { ...ctx, fmt, subject: subjectOf(ctx) };
+  return {
+    subject: `[SPASER] ${it.subject}`,
+    html: htmlEngine.render(`./${name}.html.eta`, it),
+    text: textEngine.render(`./${name}.txt.eta`, it),
+  };
+}
