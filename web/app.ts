@@ -1,22 +1,52 @@
+/** The web application and HTTP API: pages for people, JSON for programs, the answer links of the mails. */
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Producer } from 'kafkajs';
-import { ingestEvent } from '../events/ingest';
+import type { Config } from '../lib/config';
+import type { Db } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import type { TaskLinks } from '../mail/links';
+import { identifyViewers } from './auth/plugin';
+import { page } from './render';
+import { answerLinkRoutes } from './routes/answer-link';
+import { apiRoutes } from './routes/api';
+import { loginRoutes } from './routes/login';
+import { pageRoutes } from './routes/pages';
 
 export interface WebDeps {
   producer: Producer;
   contractEventsTopic: string;
+  db: Db;
+  temporal: Client;
+  links: TaskLinks;
+  web: Config['web'];
+  logger?: Logger;
 }
 
-/** The HTTP API. `POST /api/evenements`: one contract event envelope, validated, then produced to Kafka. */
-export function buildWebApp({ producer, contractEventsTopic }: WebDeps): FastifyInstance {
+const STYLE = readFileSync(new URL('./public/style.css', import.meta.url));
+
+export function buildWebApp(deps: WebDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
-  // Keep the raw body: it is what goes to Kafka, byte for byte.
+  // Keep the raw JSON body: an event goes to Kafka byte for byte; answers are parsed by their route.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post('/api/evenements', async (req, reply) => {
-    const result = await ingestEvent(producer, contractEventsTopic, String(req.body ?? ''));
-    if (!result.ok) return reply.code(400).send({ erreur: result.reason });
-    return reply.code(202).send({ accepte: true, eventId: result.eventId, contractId: result.contractId });
+  void app.register(cookie, { secret: deps.web.sessionSecret });
+  void app.register(formbody);
+  app.get('/static/style.css', async (_req, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(STYLE));
+
+  identifyViewers(app, deps.db);
+  apiRoutes(app, deps);
+  loginRoutes(app, deps.db, deps.web);
+  pageRoutes(app, deps.db, deps.temporal);
+  answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) deps.logger?.error({ err, url: req.url }, 'request failed');
+    if (req.url.startsWith('/api/')) return reply.code(status).send({ erreur: status < 500 ? err.message : 'erreur interne, réessayez plus tard' });
+    return page(reply.code(status), 'message', { title: 'Erreur', text: status < 500 ? err.message : 'Une erreur est survenue. Réessayez dans un instant.', tone: 'warning' });
   });
-  app.get('/api/sante', async () => ({ ok: true }));
   return app;
 }

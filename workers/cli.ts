@@ -1,12 +1,33 @@
-/** `npm run cli -- <commande>`: the product's command line, in French. */
+/**
+ * `npm run cli -- <commande>`: the product's command line, in French.
+ * People's commands (tâches, répondre, historique) go through the HTTP API with their personal token
+ * (SPASER_TOKEN), so they see exactly what the web app shows them; admin commands talk to the database.
+ */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
+import { createDb } from '../lib/db';
 import { createKafka, producerOptions, topics } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
+import { createToken } from '../web/auth/tokens';
+import { ApiClient } from './api-client';
 
 const program = new Command('spaser').description('SPASER en actes : ligne de commande');
+const ROLES = { acheteur: 'buyer', partenaire: 'partner', responsable: 'manager' } as const;
+const day = (d: string) => new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
+
+async function readJson(file: string): Promise<string> {
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  return readFile(file, 'utf8').catch(() => {
+    throw new Error(`fichier illisible : ${file}`);
+  });
+}
 
 program
   .command('envoyer-evenement')
@@ -14,9 +35,7 @@ program
   .argument('<fichier>', 'enveloppe JSON, voir schemas/examples/')
   .action(async (file: string) => {
     const config = loadConfig();
-    const raw = await readFile(file, 'utf8').catch(() => {
-      throw new Error(`fichier illisible : ${file}`);
-    });
+    const raw = await readJson(file);
     const producer = createKafka(config.kafka, createLogger('cli', 'error')).producer(producerOptions);
     await producer.connect();
     try {
@@ -25,6 +44,81 @@ program
       console.log(`✓ événement ${result.eventId} publié pour le contrat ${result.contractId}`);
     } finally {
       await producer.disconnect();
+    }
+  });
+
+program
+  .command('taches')
+  .description('liste mes tâches ouvertes (jeton dans SPASER_TOKEN)')
+  .option('--toutes', 'toutes les tâches ouvertes que je peux voir, pas seulement les miennes')
+  .option('--json', 'sortie JSON')
+  .action(async (opts: { toutes?: boolean; json?: boolean }) => {
+    const { taches } = await ApiClient.fromEnv().get<{ taches: { id: string; title: string; dueAt: string; contract: { object: string } }[] }>(
+      `/api/taches${opts.toutes ? '?toutes=1' : ''}`);
+    if (opts.json) return console.log(JSON.stringify(taches, null, 2));
+    if (!taches.length) return console.log('Aucune tâche ouverte.');
+    for (const t of taches) console.log(`${day(t.dueAt)}  ${t.id}\n            ${t.title} · ${t.contract.object}`);
+  });
+
+program
+  .command('repondre')
+  .description('répond à une tâche avec une réponse JSON (fichier, ou - pour l’entrée standard)')
+  .argument('<tache>', 'identifiant de la tâche (voir `taches`)')
+  .argument('<fichier>', 'réponse JSON')
+  .action(async (taskId: string, file: string) => {
+    await ApiClient.fromEnv().post(`/api/taches/${encodeURIComponent(taskId)}/reponse`, await readJson(file));
+    console.log(`✓ réponse enregistrée pour ${taskId}`);
+  });
+
+program
+  .command('historique')
+  .description('affiche l’historique d’un contrat : décisions et actions du moteur')
+  .argument('<contrat>', 'identifiant du contrat')
+  .option('--json', 'sortie JSON')
+  .action(async (contractId: string, opts: { json?: boolean }) => {
+    const { historique } = await ApiClient.fromEnv().get<{ historique: { at: string; source: string; actor: string; summary: string }[] }>(
+      `/api/contrats/${encodeURIComponent(contractId)}/historique`);
+    if (opts.json) return console.log(JSON.stringify(historique, null, 2));
+    for (const e of historique) console.log(`${new Date(e.at).toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })}  ${e.source.padEnd(8)} ${e.actor.padEnd(28)} ${e.summary}`);
+  });
+
+const user = program.command('utilisateur').description('comptes (administration, accès direct à la base)');
+user
+  .command('ajouter')
+  .description('crée un compte et affiche son premier jeton d’accès')
+  .requiredOption('--email <email>')
+  .requiredOption('--nom <nom>')
+  .addOption(new Option('--role <role>').choices(Object.keys(ROLES)).makeOptionMandatory())
+  .requiredOption('--collectivite <id>', 'identifiant de la collectivité (ex. clermont)')
+  .option('--partenaire <id>', 'pour un partenaire : son identifiant dans la politique (ex. plie)')
+  .action(async (opts: { email: string; nom: string; role: keyof typeof ROLES; collectivite: string; partenaire?: string }) => {
+    const db = createDb(loadConfig().databaseUrl);
+    try {
+      if (opts.role === 'partenaire' && !opts.partenaire) throw new Error('--partenaire est requis pour un partenaire');
+      if (!(await db.collectivity.findUnique({ where: { id: opts.collectivite } }))) throw new Error(`collectivité inconnue : ${opts.collectivite}`);
+      const created = await db.user.create({
+        data: { id: randomUUID(), email: opts.email.toLowerCase(), name: opts.nom, role: ROLES[opts.role], collectivityId: opts.collectivite, partnerId: opts.partenaire },
+      });
+      const token = await createToken(db, created.id, 'premier jeton');
+      console.log(`✓ compte créé pour ${created.email}\n  jeton (affiché une seule fois) : ${token}`);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+program
+  .command('jeton')
+  .description('crée un nouveau jeton d’accès pour un compte')
+  .requiredOption('--email <email>')
+  .option('--libelle <libellé>', 'à quoi sert ce jeton', 'ligne de commande')
+  .action(async (opts: { email: string; libelle: string }) => {
+    const db = createDb(loadConfig().databaseUrl);
+    try {
+      const found = await db.user.findUnique({ where: { email: opts.email.toLowerCase() } });
+      if (!found) throw new Error(`compte inconnu : ${opts.email}`);
+      console.log(await createToken(db, found.id, opts.libelle));
+    } finally {
+      await db.$disconnect();
     }
   });
 

@@ -1,26 +1,32 @@
 /** The web application and HTTP API: `npm run web` (also part of `npm start`). */
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../lib/config';
+import { createDb } from '../lib/db';
 import { createKafka, producerOptions, topics } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
+import { connectTemporal } from '../lib/temporal';
+import { TaskLinks } from '../mail/links';
 import { buildWebApp } from '../web/app';
 import { runUntilSignal, stopLatch } from './lifecycle';
 
 export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
   const producer = createKafka(config.kafka, logger).producer(producerOptions);
   await producer.connect();
-  const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents });
+  const db = createDb(config.databaseUrl);
+  const temporal = await connectTemporal(config.temporal);
+  const links = new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays);
+  const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents, db, temporal, links, web: config.web, logger });
   const latch = stopLatch();
   return {
     app,
     async start() {
       await app.listen({ port, host: '127.0.0.1' });
-      logger.info(`API : http://127.0.0.1:${port}/api/evenements`);
+      logger.info(`Application : ${config.web.publicUrl} · API : ${config.web.publicUrl}/api`);
       return latch.stopped;
     },
     async stop() {
       await app.close();
-      await producer.disconnect();
+      await Promise.allSettled([producer.disconnect(), db.$disconnect(), temporal.connection.close()]);
       latch.release();
     },
   };

@@ -1,0 +1,65 @@
+/**
+ * A contract's audit trail: the decisions recorded in the database (who answered what, when, under which policy
+ * version) merged with what the Temporal history shows the engine did (timers, mails, signals, runs).
+ */
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import type { Db } from '../lib/db';
+
+export interface TrailEntry {
+  at: Date;
+  source: 'décision' | 'moteur';
+  actor: string;
+  action: string;
+  summary: string;
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export async function auditTrail(db: Db, temporal: Client, contract: { id: string; workflowId: string }): Promise<TrailEntry[]> {
+  const [entries, engine] = await Promise.all([
+    db.auditEntry.findMany({ where: { contractId: contract.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+    engineEvents(temporal, contract.workflowId),
+  ]);
+  const decisions: TrailEntry[] = entries.map((e) => ({
+    at: e.at, source: 'décision', actor: e.actor, action: e.action,
+    summary: String((e.detail as { summary?: string } | null)?.summary ?? e.action),
+  }));
+  return [...decisions, ...engine].sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** Every run of the workflow (continue-as-new makes one per execution year), oldest first. */
+async function engineEvents(temporal: Client, workflowId: string): Promise<TrailEntry[]> {
+  const runs: string[] = [];
+  for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, "''")}'` })) runs.push(run.runId);
+  const histories = await Promise.all(runs.map((runId) => temporal.workflow.getHandle(workflowId, runId).fetchHistory()));
+  return histories.flatMap((h) => describe(h.events ?? []));
+}
+
+function describe(events: HistoryEvent[]): TrailEntry[] {
+  const scheduled = new Map<string, string>();
+  const out: TrailEntry[] = [];
+  for (const e of events) {
+    const at = new Date(Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
+    const add = (action: string, summary: string, actor = 'moteur') => out.push({ at, source: 'moteur', actor, action, summary });
+    if (e.workflowExecutionStartedEventAttributes) add('workflow.started', `Suivi démarré (${e.workflowExecutionStartedEventAttributes.workflowType?.name})`);
+    else if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    else if (e.activityTaskCompletedEventAttributes) {
+      const type = scheduled.get(String(e.activityTaskCompletedEventAttributes.scheduledEventId));
+      if (type === 'deliverMail') add('mail.sent', 'Mail remis au serveur SMTP');
+    } else if (e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) {
+      const id = (e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes)!.scheduledEventId;
+      add('activity.failed', `Échec de ${scheduled.get(String(id))}, nouvelle tentative`);
+    } else if (e.timerStartedEventAttributes) {
+      const s = Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0);
+      add('timer.started', `Attente jusqu’au ${new Date(at.getTime() + s * 1000).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}`);
+    } else if (e.timerFiredEventAttributes) add('timer.fired', 'Échéance atteinte');
+    else if (e.workflowExecutionSignaledEventAttributes) add('signal', `Événement reçu (${e.workflowExecutionSignaledEventAttributes.signalName})`, e.workflowExecutionSignaledEventAttributes.identity ?? 'moteur');
+    else if (e.workflowExecutionUpdateAcceptedEventAttributes) add('update.accepted', 'Réponse acceptée par le suivi', e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.meta?.identity ?? 'moteur');
+    else if (e.workflowExecutionContinuedAsNewEventAttributes) add('workflow.continued', 'Nouvelle année d’exécution (historique renouvelé)');
+    else if (e.workflowExecutionCompletedEventAttributes) add('workflow.completed', 'Suivi terminé');
+    else if (e.workflowExecutionTerminatedEventAttributes) add('workflow.terminated', `Suivi arrêté : ${e.workflowExecutionTerminatedEventAttributes.reason ?? ''}`);
+    else if (e.workflowExecutionFailedEventAttributes) add('workflow.failed', 'Suivi en échec');
+  }
+  return out;
+}

@@ -1,0 +1,24 @@
+/** The web session: a signed cookie holding the user id and an expiry; no server-side store to keep. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const COOKIE = 'spaser_session';
+const MAX_AGE_S = 8 * 3600; // a working day
+
+export function openSession(reply: FastifyReply, userId: string, secure: boolean): void {
+  const value = `${userId}|${Date.now() + MAX_AGE_S * 1000}`;
+  reply.setCookie(COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: MAX_AGE_S });
+}
+
+export function closeSession(reply: FastifyReply): void {
+  reply.clearCookie(COOKIE, { path: '/' });
+}
+
+/** The session's user id, if the cookie is there, untampered and not expired. */
+export function sessionUserId(req: FastifyRequest): string | undefined {
+  const raw = req.cookies[COOKIE];
+  if (!raw) return undefined;
+  const unsigned = req.unsignCookie(raw);
+  if (!unsigned.valid || !unsigned.value) return undefined;
+  const [userId, expires] = unsigned.value.split('|');
+  return userId && Number(expires) > Date.now() ? userId : undefined;
+}

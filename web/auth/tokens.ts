@@ -1,0 +1,27 @@
+/** Personal access tokens: shown once at creation, stored as SHA-256, looked up on each API call. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../lib/db';
+import type { Viewer } from '../access';
+
+const PREFIX = 'spaser_';
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createToken(db: Db, userId: string, label: string): Promise<string> {
+  const token = `${PREFIX}${randomBytes(24).toString('base64url')}`;
+  await db.apiToken.create({ data: { id: randomUUID(), userId, label, hash: hashOf(token) } });
+  return token;
+}
+
+export async function viewerOfToken(db: Db, token: string): Promise<Viewer | undefined> {
+  if (!token.startsWith(PREFIX)) return undefined;
+  const found = await db.apiToken.findUnique({ where: { hash: hashOf(token) }, include: { user: true } });
+  if (!found || found.revokedAt) return undefined;
+  await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } });
+  const { user } = found;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, collectivityId: user.collectivityId, partnerId: user.partnerId };
+}
+
+export async function viewerOfUserId(db: Db, id: string): Promise<Viewer | undefined> {
+  const user = await db.user.findUnique({ where: { id } });
+  return user ? { id: user.id, email: user.email, name: user.name, role: user.role, collectivityId: user.collectivityId, partnerId: user.partnerId } : undefined;
+}

@@ -1,0 +1,52 @@
+/** The reads behind the pages and the API, always within the viewer's scope (access.ts). */
+import { PHASES } from '../domain/policy';
+import type { Db } from '../lib/db';
+import type { Prisma } from '../prisma/generated/client';
+import { contractScope, taskScope, type Viewer } from './access';
+
+export interface ContractFilters {
+  service?: string;
+  phase?: string;
+  overdue?: boolean;
+}
+
+export function openTasks(db: Db, viewer: Viewer, { mine = true } = {}) {
+  const where: Prisma.TaskWhereInput = { AND: [taskScope(viewer), { status: 'open' }, mine ? { assigneeEmail: viewer.email } : {}] };
+  return db.task.findMany({ where, orderBy: { dueAt: 'asc' }, include: { contract: { select: { id: true, object: true, buyingService: true, collectivityId: true } } } });
+}
+
+export async function contracts(db: Db, viewer: Viewer, filters: ContractFilters = {}) {
+  const now = new Date();
+  const where: Prisma.ContractWhereInput = {
+    AND: [
+      contractScope(viewer),
+      filters.service ? { buyingService: filters.service } : {},
+      filters.phase && (PHASES as readonly string[]).includes(filters.phase) ? { phase: filters.phase } : {},
+      filters.overdue ? { tasks: { some: { status: 'open', dueAt: { lt: now } } } } : {},
+    ],
+  };
+  const rows = await db.contract.findMany({
+    where, orderBy: [{ plannedAwardDate: 'asc' }, { id: 'asc' }], take: 1000,
+    include: { tasks: { where: { status: 'open' }, select: { dueAt: true } }, collectivity: { select: { name: true } } },
+  });
+  return rows.map(({ tasks, ...c }) => ({ ...c, openTasks: tasks.length, overdueTasks: tasks.filter((t) => t.dueAt < now).length }));
+}
+
+export async function services(db: Db, viewer: Viewer): Promise<string[]> {
+  const rows = await db.contract.findMany({ where: contractScope(viewer), distinct: ['buyingService'], select: { buyingService: true }, orderBy: { buyingService: 'asc' } });
+  return rows.map((r) => r.buyingService);
+}
+
+/** One contract with its tasks, or undefined when it does not exist or is out of the viewer's scope. */
+export async function contract(db: Db, viewer: Viewer, id: string) {
+  const found = await db.contract.findFirst({
+    where: { AND: [{ id }, contractScope(viewer)] },
+    include: { tasks: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }, supplier: true, collectivity: true, partners: true },
+  });
+  return found ?? undefined;
+}
+
+export async function task(db: Db, viewer: Viewer, id: string) {
+  const found = await db.task.findFirst({ where: { AND: [{ id }, taskScope(viewer)] }, include: { contract: true } });
+  return found ?? undefined;
+}

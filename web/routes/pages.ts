@@ -1,0 +1,93 @@
+/** The pages people use: the buyer's inbox, the contracts (manager's views), a contract with its timeline and audit trail. */
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { CheckKind } from '../../domain/policy';
+import type { Db } from '../../lib/db';
+import { mayAnswer } from '../access';
+import { submitAnswer } from '../answering';
+import { auditTrail } from '../audit-trail';
+import { pageViewer } from '../auth/plugin';
+import { CONTRACT_COLUMNS, sendCsv, TRAIL_COLUMNS } from '../csv';
+import { answerFromForm, formFields, type FormBody } from '../forms/answer-form';
+import * as q from '../queries';
+import { page, PHASE_LABELS } from '../render';
+
+interface ListQuery {
+  service?: string;
+  phase?: string;
+  retard?: string;
+}
+
+const filtersOf = (query: ListQuery): q.ContractFilters => ({ service: query.service || undefined, phase: query.phase || undefined, overdue: query.retard === '1' });
+const notFound = { title: 'Introuvable', text: 'Ce contrat ou cette tâche n’existe pas, ou vous n’y avez pas accès.', tone: 'warning', next: { href: '/', label: 'Retour à l’accueil' } };
+
+export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void {
+  app.get('/', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (viewer) return reply.redirect(viewer.role === 'buyer' ? '/taches' : '/contrats');
+  });
+
+  app.get('/taches', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    return page(reply, 'tasks', { title: 'Mes tâches', tasks: await q.openTasks(db, viewer) }, viewer);
+  });
+
+  app.get<{ Querystring: ListQuery }>('/contrats', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    const filters = filtersOf(req.query);
+    const [contracts, services, collectivity] = await Promise.all([
+      q.contracts(db, viewer, filters), q.services(db, viewer), db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
+    ]);
+    const query = new URLSearchParams(Object.entries(req.query).filter(([, v]) => v) as [string, string][]).toString();
+    return page(reply, 'contracts', { title: 'Contrats', contracts, services, filters, phases: PHASE_LABELS, query }, { ...viewer, collectivityName: collectivity?.name } as typeof viewer);
+  });
+
+  app.get<{ Querystring: ListQuery }>('/contrats.csv', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    return sendCsv(reply, 'contrats.csv', CONTRACT_COLUMNS, await q.contracts(db, viewer, filtersOf(req.query)));
+  });
+
+  app.get<{ Params: { id: string } }>('/contrats/:id', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    const contract = await q.contract(db, viewer, req.params.id);
+    if (!contract) return page(reply.code(404), 'message', notFound, viewer);
+    const trail = await auditTrail(db, temporal, contract);
+    const canAnswer = (t: { assigneeEmail: string }) => mayAnswer(viewer, { ...t, contract });
+    return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer }, viewer);
+  });
+
+  app.get<{ Params: { id: string } }>('/contrats/:id/historique.csv', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    const contract = await q.contract(db, viewer, req.params.id);
+    if (!contract) return page(reply.code(404), 'message', notFound, viewer);
+    return sendCsv(reply, `historique-${contract.id}.csv`, TRAIL_COLUMNS, await auditTrail(db, temporal, contract));
+  });
+
+  app.get<{ Params: { id: string } }>('/taches/:id', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    const task = await q.task(db, viewer, req.params.id);
+    if (!task || !mayAnswer(viewer, task)) return page(reply.code(404), 'message', notFound, viewer);
+    if (task.status !== 'open') return page(reply, 'message', { title: 'Question close', text: 'Cette question a déjà reçu une réponse ou n’est plus ouverte.', next: { href: `/contrats/${encodeURIComponent(task.contractId)}`, label: 'Voir le contrat' } }, viewer);
+    const fields = formFields(task.kind as CheckKind);
+    return page(reply, 'answer', { title: task.title, task, fields, values: {}, errors: {}, action: req.url }, viewer);
+  });
+
+  app.post<{ Params: { id: string }; Body: FormBody }>('/taches/:id', async (req, reply) => {
+    const viewer = pageViewer(req, reply);
+    if (!viewer) return;
+    const task = await q.task(db, viewer, req.params.id);
+    if (!task || !mayAnswer(viewer, task)) return page(reply.code(404), 'message', notFound, viewer);
+    const fields = formFields(task.kind as CheckKind);
+    const outcome = await submitAnswer(temporal, task, answerFromForm(fields, req.body ?? {}), viewer.email);
+    if (!outcome.ok) {
+      return page(reply.code(outcome.status), 'answer', { title: task.title, task, fields, values: req.body ?? {}, errors: outcome.fieldErrors, error: outcome.message, action: req.url }, viewer);
+    }
+    return page(reply, 'message', { title: 'Réponse enregistrée', text: 'Merci, le suivi du contrat passe à la suite.', tone: 'success', next: { href: `/contrats/${encodeURIComponent(task.contractId)}`, label: 'Voir le contrat' } }, viewer);
+  });
+}
