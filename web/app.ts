@@ -29,7 +29,8 @@ export interface WebDeps {
 const STYLE = readFileSync(new URL('./public/style.css', import.meta.url));
 
 export function buildWebApp(deps: WebDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1 << 20 });
+  // Answer links carry a signed token (~350 characters) as a path parameter.
+  const app = Fastify({ logger: false, bodyLimit: 1 << 20, routerOptions: { maxParamLength: 2048 } });
   // Keep the raw JSON body: an event goes to Kafka byte for byte; answers are parsed by their route.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   void app.register(cookie, { secret: deps.web.sessionSecret });

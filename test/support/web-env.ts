@@ -1,0 +1,48 @@
+import { createServer } from 'node:net';
+import { inject } from 'vitest';
+import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
+import { createDb, type Db } from '../../lib/db';
+import { createLogger } from '../../lib/logger';
+import { connectTemporal } from '../../lib/temporal';
+import { createWebApp } from '../../workers/web';
+import { createWorkerApp } from '../../workers/worker';
+import { contractLifecycle } from '../../workflows/contract-lifecycle';
+import { testConfig, uniqueId } from './env';
+import { Mailbox } from './mailbox';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The product as people meet it: a worker on the dev server, the web app on a free port, the stack's mail receiver. */
+export async function webEnv({ worker = true } = {}) {
+  const port = await freePort();
+  const base = testConfig();
+  const config = { ...base, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}` } };
+  const logger = createLogger('test', 'silent');
+  const taskQueue = uniqueId('web');
+  const workerApp = worker ? await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue }) : undefined;
+  void workerApp?.start();
+  const web = await createWebApp(config, logger, port);
+  void web.start();
+  const temporal = await connectTemporal(config.temporal);
+  const db: Db = createDb(config.databaseUrl);
+  return {
+    config, db, temporal, taskQueue, url: config.web.publicUrl, app: web.app,
+    mailbox: new Mailbox(config.mailApiUrl),
+    async start(contract: ContractFacts) {
+      await temporal.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract }] });
+      return temporal.workflow.getHandle(contractWorkflowId(contract.id));
+    },
+    async teardown() {
+      await web.stop();
+      await workerApp?.stop();
+      await temporal.connection.close();
+      await db.$disconnect();
+    },
+  };
+}
