@@ -83,6 +83,8 @@ export interface ReceiverFaults {
   rcptDelayMs?: number;
   /** Delay between storing the message and answering 250: the client may time out although the mail arrived. */
   ackDelayMs?: number;
+  /** Called when a client reaches RCPT TO, e.g. to kill it mid-transaction. */
+  onRcptTo?: () => void;
 }
 
 export interface MailReceiverOptions {
@@ -103,6 +105,7 @@ export async function startMailReceiver(opts: MailReceiverOptions) {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(_address, _session, callback) {
+      faults.onRcptTo?.();
       setTimeout(() => callback(), faults.rcptDelayMs ?? 0);
     },
     onData(stream, _session, callback) {
