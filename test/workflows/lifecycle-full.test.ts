@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectMailsDelivered } from '../support/mails';
 import { addMonths, isoDay } from '../../domain/dates';
 import { contractWorkflowId } from '../../domain/contract';
 import { statusQuery } from '../../workflows/contract-lifecycle';
@@ -55,6 +56,8 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   const result = await d.expectPhase('closure');
   expect(result).toMatchObject({ phase: 'closure', status: 'closed', yearsReviewed: 4 });
   expect(await d.expectClosed()).toBe('COMPLETED');
+  const mails = await expectMailsDelivered(t.db, contract.id);
+  expect(mails['task-opened']).toBe(await t.db.task.count({ where: { contractId: contract.id } }));
 
   // The next cycle started at J-24 months before expiry with its programming questions (nobody answered them
   // since, so it now waits, escalated, for its award to be recorded).

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectMailsDelivered } from '../support/mails';
 import { contractEventSignal } from '../../workflows/contract-lifecycle';
 import { answers, contractFacts } from '../support/contracts';
 import { saveHistory } from '../support/histories';
@@ -88,6 +89,8 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   expect(await d.expectClosed()).toBe('COMPLETED');
   const reported = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'insertion-hours' }, orderBy: { year: 'asc' } });
   expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[1, 1500], [2, 1600]]);
+  // One mail per question (the yearly reviews included) and the partner's invitation, each received once.
+  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 15, 'partner-kickoff': 1 });
   // With no manager named, Dijon's public procurement service receives escalations.
   expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
   await saveHistory('dijon-works-insertion', d);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { contractFacts } from '../support/contracts';
 import { lifecycleEnv, type LifecycleEnv } from '../support/lifecycle-env';
+import { expectMailsDelivered } from '../support/mails';
 
 let t: LifecycleEnv;
 beforeAll(async () => void (t = await lifecycleEnv()));
@@ -35,4 +36,5 @@ it('reminds a buyer who never answers, escalates to the manager, then gives up, 
   const row = await t.db.task.findUnique({ where: { id: task.id } });
   expect(row).toMatchObject({ status: 'unanswered', reminders: 3 });
   expect(row?.escalatedAt).not.toBeNull();
+  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 2, 'task-reminder': 3, 'task-escalation': 1 });
 });
