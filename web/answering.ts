@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ANSWER_SCHEMAS } from '../domain/answers';
 import type { CheckKind } from '../domain/policy';
 import { answerTaskUpdate } from '../workflows/contract-lifecycle';
+import { fieldLabel } from './forms/labels';
 
 export type AnswerOutcome =
   | { ok: true }
@@ -28,7 +29,7 @@ export async function submitAnswer(temporal: Client, task: AnswerableTask, answe
   if (task.status !== 'open') return { ok: false, status: 409, message: 'Cette question a déjà reçu une réponse ou n’est plus ouverte.', fieldErrors: {} };
   const fieldErrors = answerErrors(task.kind as CheckKind, answer);
   if (fieldErrors) {
-    const message = Object.entries(fieldErrors).map(([f, m]) => `${f} : ${m}`).join(' ; ');
+    const message = Object.entries(fieldErrors).map(([f, m]) => `${fieldLabel(f)} (${f}) : ${m}`).join(' ; ');
     return { ok: false, status: 400, message: `Réponse invalide : ${message}`, fieldErrors };
   }
   try {

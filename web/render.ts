@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { FastifyReply } from 'fastify';
 import { ROLE_LABELS, type Viewer } from './access';
+import { fieldLabel } from './forms/labels';
 
 const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
 
@@ -34,7 +35,7 @@ function summarizeAnswer(a: unknown): string {
   if (a == null) return '—';
   if (typeof a === 'boolean') return a ? 'oui' : 'non';
   if (Array.isArray(a)) return a.length ? a.map(summarizeAnswer).join(', ') : 'aucun';
-  if (typeof a === 'object') return Object.entries(a).map(([k, v]) => `${k} : ${summarizeAnswer(v)}`).join(' · ');
+  if (typeof a === 'object') return Object.entries(a).map(([k, v]) => `${fieldLabel(k)} : ${summarizeAnswer(v)}`).join(' · ');
   return String(a);
 }
 

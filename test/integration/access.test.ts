@@ -27,7 +27,7 @@ async function seedContract(id: string, collectivityId: string, buyerEmail: stri
 
 beforeAll(async () => {
   env = await webEnv({ worker: false });
-  for (const [id, name] of [['clermont', 'Clermont Auvergne Métropole'], ['dijon', 'Dijon Métropole']]) {
+  for (const [id, name] of [['clermont', 'Clermont Auvergne Métropole'], ['dijon', 'Dijon Métropole']] as const) {
     await env.db.collectivity.upsert({ where: { id }, create: { id, name, departement: '00', region: 'test' }, update: {} });
   }
   people = {

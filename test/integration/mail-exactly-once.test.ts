@@ -37,7 +37,7 @@ beforeAll(async () => {
   smtpPort = smtp;
   receiver = await startMailReceiver({ smtpPort: smtp, httpPort: http, host: '127.0.0.1', dir: join(dir, 'mail'), faults });
   mailbox = new Mailbox(`http://127.0.0.1:${http}`);
-  const { code } = await bundleWorkflowCode({ workflowsPath: PROBE, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+  const { code } = await bundleWorkflowCode({ workflowsPath: PROBE, logger: { trace() {}, debug() {}, info() {}, warn() {}, log() {}, error: console.error } });
   bundlePath = join(dir, 'probe-bundle.js');
   writeFileSync(bundlePath, code);
   db = createDb(config.databaseUrl);

@@ -73,3 +73,9 @@ export const VALUE_LABELS: Record<string, string> = {
 
 /** Free-text fields that deserve a text area. */
 export const LONG_TEXT = new Set(['justification', 'notes', 'comment', 'progressPlan', 'impactData', 'sobrietyMeasures', 'reason', 'action']);
+
+/** The label of a field path (`supplier.siret` → "SIRET"), without its question mark. */
+export function fieldLabel(path: string): string {
+  const leaf = path.slice(path.lastIndexOf('.') + 1);
+  return (FIELD_LABELS[leaf] ?? path).replace(/ \?$/, '');
+}

@@ -5,6 +5,7 @@ import { launchBrowser } from '../support/browser';
 import { contractFacts } from '../support/contracts';
 import { uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
+import { person, type Person } from '../support/people';
 import { webEnv } from '../support/web-env';
 
 let env: Awaited<ReturnType<typeof webEnv>>;
@@ -38,7 +39,7 @@ it('a buyer answers the programming questions from the mail’s link, and the co
   expect(await page.content()).toContain(buyer);
   // Submitting nothing names the missing fields, keeps the task open.
   await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
-  expect(await page.locator('[role=alert]').textContent()).toContain('needConfirmed');
+  expect(await page.locator('[role=alert]').textContent()).toContain('Le besoin est-il confirmé (juste besoin) (needConfirmed)');
   for (const field of ['needConfirmed', 'circularEconomyTargeted', 'essPotential', 'smeAccessTargeted']) {
     await page.locator(`input[name="${field}"][value="oui"]`).check();
   }
@@ -62,3 +63,52 @@ it('a buyer answers the programming questions from the mail’s link, and the co
   expect(await page.locator('h1').textContent()).toBe('Lien invalide');
   await page.close();
 });
+
+it('a buyer answers from the inbox; the manager finds the contract, its timeline and its audit trail with the engine’s history', async () => {
+  const buyer = await person(env.db, 'buyer', 'clermont');
+  const manager = await person(env.db, 'manager', 'clermont');
+  const contract = contractFacts(Date.now(), 6, { buyer: { name: 'Lou Girard', email: buyer.email } });
+  await env.start(contract);
+  await eventually('the programming task', () => env.db.task.findFirst({ where: { contractId: contract.id, status: 'open' } }).then((t) => t ?? undefined));
+
+  const buyerPage = await signedIn(buyer);
+  expect(new URL(buyerPage.url()).pathname).toBe('/taches');
+  const row = buyerPage.locator('#taches tr', { hasText: 'programmation' });
+  await row.getByRole('link', { name: 'Répondre' }).click();
+  for (const field of ['needConfirmed', 'circularEconomyTargeted', 'essPotential', 'smeAccessTargeted', 'innovation', 'lifeCycleAnalysis']) {
+    await buyerPage.locator(`input[name="${field}"][value="non"]`).check();
+  }
+  await buyerPage.getByRole('button', { name: 'Envoyer la réponse' }).click();
+  expect(await buyerPage.locator('h1').textContent()).toBe('Réponse enregistrée');
+  await eventually('the sourcing task', () => env.db.task.findFirst({ where: { contractId: contract.id, kind: 'sourcing' } }).then((t) => t ?? undefined));
+
+  const managerPage = await signedIn(manager);
+  await managerPage.goto(`${env.url}/contrats?phase=sourcing`);
+  await managerPage.getByRole('link', { name: contract.id }).click();
+  const steps = managerPage.locator('#etapes');
+  expect(await steps.locator('tr', { hasText: 'programmation' }).textContent()).toContain(buyer.email);
+  expect(await steps.locator('tr', { hasText: 'Sourcing' }).textContent()).toContain('Ouverte');
+  const trail = (await managerPage.locator('#historique').textContent())!;
+  for (const line of ['Question posée', 'Réponse', 'Mail remis au serveur SMTP', 'Suivi démarré', 'Réponse acceptée par le suivi']) expect(trail).toContain(line);
+
+  const csv = await managerPage.request.get(`${env.url}/contrats/${contract.id}/historique.csv`);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text).toContain('date;source;qui;action;détail');
+  expect(text).toMatch(/;décision;/);
+  expect(text).toMatch(/;moteur;/);
+  await Promise.all([buyerPage.context().close(), managerPage.context().close()]);
+});
+
+/** A fresh browser context signed in with the person's token through the sign-in page. */
+async function signedIn(p: Person) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${env.url}/taches`);
+  expect(new URL(page.url()).pathname).toBe('/connexion');
+  await page.getByLabel('Jeton d’accès personnel').fill(p.token);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.waitForLoadState();
+  return page;
+}
