@@ -1,0 +1,53 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { answers, contractFacts } from '../support/contracts';
+import { eventually } from '../support/eventually';
+import { person } from '../support/people';
+import { webEnv } from '../support/web-env';
+
+const CLI = fileURLToPath(new URL('../../workers/cli.ts', import.meta.url));
+let env: Awaited<ReturnType<typeof webEnv>>;
+
+beforeAll(async () => void (env = await webEnv()));
+afterAll(() => env?.teardown());
+
+/** Runs `npm run cli -- <args>` as a person would, with their token; resolves even on a non-zero exit. */
+function cli(token: string, args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, SPASER_TOKEN: token, SPASER_API_URL: env.url } },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+    child.stdin!.end(stdin ?? '');
+  });
+}
+
+it('lists my tasks, answers one, refuses a bad answer naming the field, and shows the contract’s history', async () => {
+  const buyer = await person(env.db, 'buyer', 'clermont');
+  const contract = contractFacts(Date.now(), 6, { buyer: { name: 'Sam Roux', email: buyer.email } });
+  await env.start(contract);
+  const taskId = `${contract.id}:c1:programming-questionnaire`;
+  await eventually('the programming task', () => env.db.task.findUnique({ where: { id: taskId } }).then((t) => t ?? undefined));
+
+  const listed = await cli(buyer.token, ['taches']);
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toContain(taskId);
+  expect(listed.stdout).toContain('Questions systématiques de programmation');
+
+  const refused = await cli(buyer.token, ['repondre', taskId, '-'], JSON.stringify({ needConfirmed: 'oui' }));
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/✗ Réponse invalide : .*\(needConfirmed\)/);
+
+  const answered = await cli(buyer.token, ['repondre', taskId, '-'], JSON.stringify(answers.programming));
+  expect(answered.stdout).toContain(`✓ réponse enregistrée pour ${taskId}`);
+  await eventually('the answer recorded', () => env.db.task.findFirst({ where: { id: taskId, status: 'answered', answeredBy: buyer.email } }).then((t) => t ?? undefined));
+
+  const history = await cli(buyer.token, ['historique', contract.id]);
+  expect(history.stdout).toContain('Réponse : Questions systématiques de programmation');
+  expect(history.stdout).toContain('Mail remis au serveur SMTP');
+
+  const stranger = await person(env.db, 'buyer', 'dijon');
+  const denied = await cli(stranger.token, ['historique', contract.id]);
+  expect(denied.code).toBe(1);
+  expect(denied.stderr).toContain(`✗ contrat introuvable : ${contract.id}`);
+});
