@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('SPASER <spaser@localhost>'),
   MAIL_API_URL: z.url().default('http://127.0.0.1:8025'),
   WEB_PORT: z.coerce.number().int().positive().default(3000),
+  /** 0.0.0.0 in a container; loopback otherwise. */
+  WEB_HOST: z.string().default('127.0.0.1'),
   /** Where people reach the web app: the base of the links in the mails. */
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
   /** Signs the answer links in the mails (HMAC); rotate it to revoke every link. */
@@ -66,6 +68,7 @@ export interface Config {
   mailApiUrl: string;
   mail: { leaseMs: number };
   webPort: number;
+  webHost: string;
   web: {
     publicUrl: string;
     linkSecret: string;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailApiUrl: e.MAIL_API_URL,
     mail: { leaseMs: e.MAIL_LEASE_SECONDS * 1000 },
     webPort: e.WEB_PORT,
+    webHost: e.WEB_HOST,
     web: {
       publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
       linkSecret: e.LINK_SECRET,

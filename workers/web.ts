@@ -20,7 +20,7 @@ export async function createWebApp(config: Config, logger: Logger, port = config
   return {
     app,
     async start() {
-      await app.listen({ port, host: '127.0.0.1' });
+      await app.listen({ port, host: config.webHost });
       logger.info(`Application : ${config.web.publicUrl} · API : ${config.web.publicUrl}/api`);
       return latch.stopped;
     },
