@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { inject } from 'vitest';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
+import type { Config } from '../../lib/config';
 import { createDb, type Db } from '../../lib/db';
 import { createLogger } from '../../lib/logger';
 import { connectTemporal } from '../../lib/temporal';
@@ -19,10 +20,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** The product as people meet it: a worker on the dev server, the web app on a free port, the stack's mail receiver. */
-export async function webEnv({ worker = true } = {}) {
-  const port = await freePort();
+export async function webEnv({ worker = true, port: fixedPort, auth }: { worker?: boolean; port?: number; auth?: Config['web']['auth'] } = {}) {
+  const port = fixedPort ?? (await freePort());
   const base = testConfig();
-  const config = { ...base, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}` } };
+  const config = { ...base, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}`, auth: auth ?? base.web.auth } };
   const logger = createLogger('test', 'silent');
   const taskQueue = uniqueId('web');
   const workerApp = worker ? await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue }) : undefined;

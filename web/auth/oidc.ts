@@ -53,7 +53,9 @@ export class OidcSignIn {
       pkceCodeVerifier: expected.verifier,
       expectedState: expected.state,
     });
-    const email = tokens.claims()?.email;
+    const claims = tokens.claims();
+    // Keycloak puts the email in the ID token; ProConnect only serves it from the userinfo endpoint.
+    const email = claims?.email ?? (claims ? (await oidc.fetchUserInfo(await this.configuration(), tokens.access_token, claims.sub)).email : undefined);
     if (typeof email !== 'string') throw new Error('le fournisseur d’identité n’a pas transmis d’adresse mail');
     return email.toLowerCase();
   }
