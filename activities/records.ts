@@ -49,6 +49,10 @@ export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
             })),
             skipDuplicates: true,
           });
+          for (const key of new Set(t.indicators.map((e) => `${e.indicator}|${e.year}`))) {
+            const [indicator, year] = key.split('|');
+            await supersede(tx, t.contractId, indicator!, Number(year));
+          }
         }
         const outbox = outboxMessages(t, outboxTopics);
         if (outbox.length) await tx.outboxMessage.createMany({ data: outbox, skipDuplicates: true });
@@ -66,6 +70,23 @@ export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
       });
     },
   };
+}
+
+/**
+ * Within one contract, indicator and year, the latest event counts and marks the others superseded: a correction
+ * recomputes the figures of the year it belongs to. Idempotent and independent of arrival order.
+ */
+async function supersede(tx: Prisma.TransactionClient, contractId: string, indicator: string, year: number): Promise<void> {
+  await tx.$executeRaw`
+    WITH latest AS (
+      SELECT id FROM indicator_events
+       WHERE contract_id = ${contractId} AND indicator = ${indicator} AND year = ${year}
+       ORDER BY occurred_at DESC, recorded_at DESC, id DESC LIMIT 1)
+    UPDATE indicator_events e
+       SET superseded_by = CASE WHEN e.id = latest.id THEN NULL ELSE latest.id END
+      FROM latest
+     WHERE e.contract_id = ${contractId} AND e.indicator = ${indicator} AND e.year = ${year}
+       AND e.superseded_by IS DISTINCT FROM (CASE WHEN e.id = latest.id THEN NULL ELSE latest.id END)`;
 }
 
 /** What the outside world hears of a transition: indicator events, and task events (opened, answered, ...). */

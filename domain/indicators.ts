@@ -30,6 +30,8 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
   const level = award.supplier.departement === policy.collectivity.departement ? 'departement'
     : award.supplier.region === policy.collectivity.region ? 'region' : 'hors-region';
   const programming = decisions['programming-questionnaire'];
+  const equality = decisions['equality-clauses'];
+  const works = contract.nature === 'works';
 
   const events: IndicatorEvent[] = [
     share('env-criterion', year, env.includes('Critère environnemental')),
@@ -43,8 +45,13 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
     { ...share('local-share', year, level !== 'hors-region'), dimensions: { level } },
     share('eco-label-requirements', year, (decisions['eco-labels']?.labelsRequired.length ?? 0) > 0),
     share('global-cost-criterion', year, decisions['environmental-considerations']?.globalCostCriterion === true),
+    // Asked only from the policy's threshold: the question's presence says the contract is eligible.
+    share('gender-equality-clause', year, equality?.genderEqualityClause === true, equality !== undefined),
+    share('works-waste-clause', year, decisions['works-clauses']?.wasteClause === true, works),
   ];
-  if (social.includes('Marché réservé')) events.push({ indicator: 'reserved-contracts', year, value: 1, inDenominator: false });
+  // Counts carry 0 too: a later correction must be able to take a contract out of them.
+  events.push({ indicator: 'reserved-contracts', year, value: social.includes('Marché réservé') ? 1 : 0, inDenominator: false });
+  events.push({ indicator: 'co-contracting', year, value: award.coContracting ? 1 : 0, inDenominator: false });
   return keepListed(events, policy);
 }
 

@@ -51,6 +51,9 @@ export const INDICATORS = [
   'sourcing-sessions', // sourcing sessions held
   'eco-label-requirements', // contracts requiring eco-labelled products
   'global-cost-criterion', // contracts with a global-cost / life-cycle criterion
+  'co-contracting', // contracts awarded to a group of companies or structures (groupement)
+  'gender-equality-clause', // contracts above the equality threshold with a gender-equality clause
+  'works-waste-clause', // works contracts with a responsible waste-management clause
 ] as const;
 export type IndicatorId = (typeof INDICATORS)[number];
 

@@ -16,7 +16,16 @@ export const PAYLOADS = {
   'consultation.published': { 1: z.object({ publishedOn: isoDate, platform: z.string().optional(), reference: z.string().optional() }) },
   'bids.received': { 1: z.object({ count: z.number().int().nonnegative(), closedOn: isoDate }) },
   'contract.awarded': { 1: AwardedSchema.omit({ outcome: true }) },
-  'contract.amended': { 1: z.object({ amountHT: z.number().positive().optional(), endDate: isoDate.optional(), reason: z.string().optional() }) },
+  'contract.amended': {
+    1: z.object({
+      amountHT: z.number().positive().optional(),
+      endDate: isoDate.optional(),
+      reason: z.string().optional(),
+      /** Considerations after the amendment (or a correction of the award record): the figures of the notification year follow. */
+      social: AwardedSchema.shape.social.optional(),
+      environmental: AwardedSchema.shape.environmental.optional(),
+    }),
+  },
   'purchase-order.issued': { 1: z.object({ reference: z.string().min(1), amountHT: z.number().positive(), issuedOn: isoDate }) },
   'contract.suspended': { 1: z.object({ reason }) },
   'contract.resumed': { 1: z.object({}) },

@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import type { AwardAnswer } from '../../domain/answers';
+import { awardIndicators } from '../../domain/indicators';
 import type { CheckKind } from '../../domain/policy';
 import type { Lifecycle } from './context';
 import { EVENTS_REMEMBERED } from './state';
@@ -7,7 +8,7 @@ import { taskKey } from './tasks';
 
 /** What procurement systems tell a running contract (through Kafka, the API or the CLI). */
 export type ContractEvent =
-  | { type: 'amended'; eventId: string; by?: string; amountHT?: number; endDate?: string; reason?: string }
+  | { type: 'amended'; eventId: string; by?: string; amountHT?: number; endDate?: string; reason?: string; social?: AwardAnswer['social']; environmental?: AwardAnswer['environmental'] }
   | { type: 'suspended'; eventId: string; by?: string; reason: string }
   | { type: 'resumed'; eventId: string; by?: string }
   | { type: 'terminated'; eventId: string; by?: string; reason: string }
@@ -36,8 +37,11 @@ export async function applyEvent(lc: Lifecycle, event: ContractEvent): Promise<v
         else c.facts = { ...c.facts, estimatedAmountHT: event.amountHT };
       }
       if (event.endDate) c.endDate = event.endDate;
+      correctConsiderations(lc, event);
       state.revision++;
-      r.contract().log(actor, 'contract.amended', `Avenant${event.reason ? ` : ${event.reason}` : ''}`, { amountHT: event.amountHT, endDate: event.endDate });
+      r.contract().log(actor, 'contract.amended', `Avenant${event.reason ? ` : ${event.reason}` : ''}`, {
+        amountHT: event.amountHT, endDate: event.endDate, social: event.social, environmental: event.environmental,
+      });
       tellPartner(lc, 'avenant', event.reason);
       break;
     }
@@ -88,6 +92,17 @@ function answerFromEvent(lc: Lifecycle, kind: CheckKind, year: number | undefine
   if (open) open.received = received;
   else (lc.state.prefilled ??= {})[taskKey(kind, year)] = received;
   lc.recorder.log(by, 'event.answer', summary, { kind, year });
+}
+
+/** New considerations replace the award's; the indicator events of its notification year are recorded again. */
+function correctConsiderations(lc: Lifecycle, event: Extract<ContractEvent, { type: 'amended' }>): void {
+  const { state } = lc;
+  const award = state.decisions['award-record'];
+  if ((!event.social && !event.environmental) || award?.outcome !== 'awarded') return;
+  const corrected = { ...award, social: event.social ?? award.social, environmental: event.environmental ?? award.environmental };
+  state.decisions['award-record'] = corrected;
+  state.contract.considerations = { social: corrected.social, environmental: corrected.environmental };
+  lc.recorder.indicator(awardIndicators(lc.facts, state.decisions, corrected, state.policy));
 }
 
 function tellPartner(lc: Lifecycle, what: string, detail?: string): void {
