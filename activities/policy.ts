@@ -18,7 +18,7 @@ export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
       const policy = await readPolicy(policiesDir, collectivityId);
       const content = JSON.parse(JSON.stringify(policy));
       const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-      const c = policy.collectivity;
+      const { siret: _siret, ...c } = policy.collectivity;
       await db.$transaction([
         db.collectivity.upsert({ where: { id: c.id }, create: { ...c }, update: { ...c } }),
         db.policyVersion.upsert({

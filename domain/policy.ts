@@ -67,6 +67,8 @@ export const PolicySchema = z.object({
     name: z.string().min(1),
     departement: z.string().regex(/^\d{2,3}$|^2[AB]$/),
     region: z.string().min(1),
+    /** The buyer's SIRET, as the DECP open-data export names it (acheteur.id). */
+    siret: z.string().regex(/^\d{14}$/, 'SIRET : 14 chiffres').optional(),
   }),
   version: z.string().min(1),
   validFrom: isoDate,

@@ -3,6 +3,8 @@
  * real indicator rules, and every figure is checked against an independent computation from the portfolio itself,
  * late corrections included. The drill-down must list exactly the contracts counted.
  */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordActivities } from '../../activities/records';
 import { readPolicy } from '../../activities/policy';
@@ -10,6 +12,7 @@ import { INDICATOR_CATALOG } from '../../domain/indicator-catalog';
 import type { IndicatorId, Policy } from '../../domain/policy';
 import { isFormal } from '../../domain/rules';
 import { createDb, type Db } from '../../lib/db';
+import { decpExport, DecpExportError } from '../../reports/decp';
 import { drillDown, figures, localShareByLevel } from '../../reports/figures';
 import { yearlyReport } from '../../reports/yearly-report';
 import { POLICIES_DIR } from '../../workers/worker';
@@ -31,7 +34,8 @@ beforeAll(async () => {
   const { recordTransition } = createRecordActivities({ db, outboxTopics: { indicatorEvents: 't.indicators', taskEvents: 't.tasks' } });
   for (const [source, size, seed] of [['clermont', 220, 7], ['dijon', 180, 11]] as const) {
     const policy = await isolatedPolicy(source);
-    await db.collectivity.create({ data: { ...policy.collectivity } });
+    const { siret: _siret, ...collectivity } = policy.collectivity;
+    await db.collectivity.create({ data: collectivity });
     const contracts = generatePortfolio(policy, { size, years: YEARS, seed });
     // Corrections arrive after the original events of every contract, as they would.
     const all = contracts.map((c) => transitionsOf(c, policy));
@@ -142,5 +146,28 @@ describe.each([0, 1])('generated portfolio %i', (i) => {
       expect(levels.filter((l) => l.level !== 'hors-region').reduce((a, l) => a + l.numerator, 0)).toBe(local.current.numerator);
     }
     expect(report.sections.some((s) => s.targets.length > 0)).toBe(true);
+  });
+});
+
+describe('DECP open-data export', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../schemas/decp/schema_decp_v2.0.3.json', import.meta.url), 'utf8'));
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+  it('lists the year’s notified contracts, valid against the official schema, with their considerations', async () => {
+    const { policy, contracts } = portfolios[0]!;
+    const data = await decpExport(db, { ...policy, collectivity: { ...policy.collectivity, siret: '24630040200010' } }, 2025, new Date('2026-01-15'));
+    expect(validate(data), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const notified = contracts.filter((c) => c.award && c.notifiedYear === 2025);
+    expect(data.marches.marche).toHaveLength(notified.length);
+    const sample = notified.find((c) => c.correction)!;
+    const exported = data.marches.marche.find((m) => m.titulaires[0]!.titulaire.id === sample.award!.supplier.siret)!;
+    expect(exported.considerationsSociales.considerationSociale).toEqual(sample.correction!.social);
+    expect(exported).toMatchObject({ dateNotification: sample.award!.notifiedOn, datePublicationDonnees: '2026-01-15', acheteur: { id: '24630040200010' } });
+    // A wrong value is caught by the same validation: the test can fail.
+    expect(validate({ marches: { marche: [{ ...exported, considerationsSociales: { considerationSociale: ['Clause insertion'] } }] } })).toBe(false);
+  });
+
+  it('refuses, in French, to export without the buyer’s SIRET', async () => {
+    await expect(decpExport(db, portfolios[0]!.policy, 2025)).rejects.toThrow(DecpExportError);
   });
 });

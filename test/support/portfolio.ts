@@ -96,12 +96,12 @@ export function generatePortfolio(policy: Policy, { size, years, seed }: { size:
 export function transitionsOf(c: GeneratedContract, policy: Policy): Transition[] {
   let seq = 0;
   const at = (iso: string) => new Date(iso).toISOString();
-  const transition = (when: string, events: ReturnType<typeof awardIndicators>, withContract = false): Transition => ({
+  const transition = (when: string, events: ReturnType<typeof awardIndicators>, withContract?: Pick<AwardAnswer, 'social' | 'environmental'> | true): Transition => ({
     contractId: c.facts.id, collectivityId: c.facts.collectivityId, policyVersion: policy.version, workflowId: `contract-${c.facts.id}`,
     contract: withContract ? {
       facts: c.facts, cycle: 1, phase: 'execution', status: c.award ? 'active' : 'unsuccessful',
       awardedAmountHT: c.award?.awardedAmountHT, notifiedOn: c.award?.notifiedOn, supplier: c.award?.supplier,
-      considerations: c.award ? { social: c.award.social, environmental: c.award.environmental } : undefined,
+      considerations: c.award ? { social: c.award.social, environmental: c.award.environmental, ...(withContract === true ? {} : withContract) } : undefined,
     } : undefined,
     audit: [], notifications: [],
     indicators: events.map((e) => ({ ...e, id: `${c.facts.id}:${++seq}:indicator:${e.indicator}`, occurredAt: at(when) })),
@@ -111,7 +111,7 @@ export function transitionsOf(c: GeneratedContract, policy: Policy): Transition[
   if (!c.award) return [...list, transition(`${c.notifiedYear}-06-01`, unsuccessfulIndicators(`${c.notifiedYear}-06-01`, policy))];
   list.push(transition(c.award.notifiedOn, awardIndicators(c.facts, decisions, c.award, policy)));
   for (const [year, hours] of Object.entries(c.hours)) list.push(transition(`${year}-12-31`, insertionHoursIndicators(Number(year), hours, policy)));
-  if (c.correction) list.push(transition(`${c.notifiedYear + 1}-03-01`, awardIndicators(c.facts, decisions, { ...c.award, ...c.correction }, policy)));
+  if (c.correction) list.push(transition(`${c.notifiedYear + 1}-03-01`, awardIndicators(c.facts, decisions, { ...c.award, ...c.correction }, policy), c.correction));
   if (c.hoursCorrection) list.push(transition(`${c.hoursCorrection.year + 1}-02-01`, insertionHoursIndicators(c.hoursCorrection.year, c.hoursCorrection.hours, policy)));
   return list;
 }
