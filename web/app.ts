@@ -15,6 +15,7 @@ import { answerLinkRoutes } from './routes/answer-link';
 import { apiRoutes } from './routes/api';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
+import { reportRoutes } from './routes/reports';
 
 export interface WebDeps {
   producer: Producer;
@@ -42,6 +43,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   loginRoutes(app, deps.db, deps.web);
   pageRoutes(app, deps.db, deps.temporal);
   answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
+  reportRoutes(app, deps.db);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode ?? 500;

@@ -39,7 +39,10 @@ function summarizeAnswer(a: unknown): string {
   return String(a);
 }
 
+export function renderView(view: string, data: Record<string, unknown>, viewer?: Viewer): string {
+  return eta.render(`./${view}.eta`, { ...data, viewer, fmt });
+}
+
 export function page(reply: FastifyReply, view: string, data: Record<string, unknown>, viewer?: Viewer): FastifyReply {
-  const html = eta.render(`./${view}.eta`, { ...data, viewer, fmt });
-  return reply.type('text/html; charset=utf-8').send(html);
+  return reply.type('text/html; charset=utf-8').send(renderView(view, data, viewer));
 }

@@ -6,8 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRecordActivities } from '../../activities/records';
-import { readPolicy } from '../../activities/policy';
 import { INDICATOR_CATALOG } from '../../domain/indicator-catalog';
 import type { IndicatorId, Policy } from '../../domain/policy';
 import { isFormal } from '../../domain/rules';
@@ -15,34 +13,17 @@ import { createDb, type Db } from '../../lib/db';
 import { decpExport, DecpExportError } from '../../reports/decp';
 import { drillDown, figures, localShareByLevel } from '../../reports/figures';
 import { yearlyReport } from '../../reports/yearly-report';
-import { POLICIES_DIR } from '../../workers/worker';
-import { testConfig, uniqueId } from '../support/env';
-import { generatePortfolio, transitionsOf, type GeneratedContract } from '../support/portfolio';
+import { testConfig } from '../support/env';
+import { writePortfolio, type GeneratedContract } from '../support/portfolio';
 
 const YEARS = [2024, 2025, 2026];
 let db: Db;
 const portfolios: { policy: Policy; contracts: GeneratedContract[] }[] = [];
 
-/** A copy of a real policy under a fresh collectivity id, so other tests' contracts do not mix in. */
-async function isolatedPolicy(id: string): Promise<Policy> {
-  const policy = await readPolicy(POLICIES_DIR, id);
-  return { ...policy, collectivity: { ...policy.collectivity, id: uniqueId(`pf-${id}`) } };
-}
-
 beforeAll(async () => {
   db = createDb(testConfig().databaseUrl);
-  const { recordTransition } = createRecordActivities({ db, outboxTopics: { indicatorEvents: 't.indicators', taskEvents: 't.tasks' } });
-  for (const [source, size, seed] of [['clermont', 220, 7], ['dijon', 180, 11]] as const) {
-    const policy = await isolatedPolicy(source);
-    const { siret: _siret, ...collectivity } = policy.collectivity;
-    await db.collectivity.create({ data: collectivity });
-    const contracts = generatePortfolio(policy, { size, years: YEARS, seed });
-    // Corrections arrive after the original events of every contract, as they would.
-    const all = contracts.map((c) => transitionsOf(c, policy));
-    for (const list of all) for (const t of list.slice(0, list.length - Number(!!list.at(-1)?.indicators.length && list.length > 2))) await recordTransition(t);
-    for (const list of all) if (list.length > 2) await recordTransition(list.at(-1)!);
-    portfolios.push({ policy, contracts });
-  }
+  portfolios.push(await writePortfolio(db, 'clermont', { size: 220, seed: 7, years: YEARS }));
+  portfolios.push(await writePortfolio(db, 'dijon', { size: 180, seed: 11, years: YEARS }));
 }, 120_000);
 
 afterAll(() => db?.$disconnect());

@@ -2,12 +2,17 @@
  * A generated portfolio: contracts notified over several years with random but reproducible decisions and awards,
  * some corrected later. Written through the real recordTransition activity with the real indicator rules.
  */
+import { readPolicy } from '../../activities/policy';
+import { createRecordActivities } from '../../activities/records';
 import type { AwardAnswer, Answers } from '../../domain/answers';
 import type { ContractFacts } from '../../domain/contract';
 import { awardIndicators, insertionHoursIndicators, sourcingIndicators, unsuccessfulIndicators } from '../../domain/indicators';
 import type { Policy } from '../../domain/policy';
 import type { Decisions } from '../../domain/rules';
 import type { Transition } from '../../domain/records';
+import type { Db } from '../../lib/db';
+import { POLICIES_DIR } from '../../workers/worker';
+import { uniqueId } from './env';
 
 /** mulberry32: a small seeded PRNG, so a failing portfolio can be regenerated. */
 export function random(seed: number) {
@@ -114,4 +119,25 @@ export function transitionsOf(c: GeneratedContract, policy: Policy): Transition[
   if (c.correction) list.push(transition(`${c.notifiedYear + 1}-03-01`, awardIndicators(c.facts, decisions, { ...c.award, ...c.correction }, policy), c.correction));
   if (c.hoursCorrection) list.push(transition(`${c.hoursCorrection.year + 1}-02-01`, insertionHoursIndicators(c.hoursCorrection.year, c.hoursCorrection.hours, policy)));
   return list;
+}
+
+/**
+ * Writes a portfolio for a copy of a real policy under a fresh collectivity (so other tests' contracts do not mix
+ * in), through the real record activity; corrections are recorded after every original event, as they would be.
+ */
+export async function writePortfolio(db: Db, source: string, { size, seed, years, siret }: { size: number; seed: number; years: number[]; siret?: string }) {
+  const loaded = await readPolicy(POLICIES_DIR, source);
+  const policy: Policy = { ...loaded, collectivity: { ...loaded.collectivity, id: uniqueId(`pf-${source}`), siret } };
+  const { siret: _siret, ...collectivity } = policy.collectivity;
+  await db.collectivity.create({ data: collectivity });
+  await db.policyVersion.create({
+    data: { collectivityId: collectivity.id, version: policy.version, validFrom: new Date(policy.validFrom), checksum: 'test', content: JSON.parse(JSON.stringify(policy)) },
+  });
+  const { recordTransition } = createRecordActivities({ db, outboxTopics: { indicatorEvents: 't.indicators', taskEvents: 't.tasks' } });
+  const contracts = generatePortfolio(policy, { size, years, seed });
+  const all = contracts.map((c) => transitionsOf(c, policy));
+  const late = (c: GeneratedContract) => Number(!!c.correction) + Number(!!c.hoursCorrection);
+  for (const [i, list] of all.entries()) for (const t of list.slice(0, list.length - late(contracts[i]!))) await recordTransition(t);
+  for (const [i, list] of all.entries()) for (const t of list.slice(list.length - late(contracts[i]!))) await recordTransition(t);
+  return { policy, contracts };
 }

@@ -1,0 +1,111 @@
+/** The managers' figures: indicators page with charts, drill-down, yearly report (HTML and PDF), CSV, DECP open data. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { INDICATOR_CATALOG } from '../../domain/indicator-catalog';
+import { INDICATORS, type IndicatorId, type Policy } from '../../domain/policy';
+import type { Db } from '../../lib/db';
+import { decpExport, DecpExportError } from '../../reports/decp';
+import { drillDown } from '../../reports/figures';
+import { htmlToPdf } from '../../reports/pdf';
+import { latestPolicy } from '../../reports/policy-of';
+import { yearlyReport } from '../../reports/yearly-report';
+import type { Viewer } from '../access';
+import { apiViewer, pageViewer } from '../auth/plugin';
+import { sendCsv } from '../csv';
+import { page, renderView } from '../render';
+
+const require = createRequire(import.meta.url);
+// The UMD build is not in chart.js's exports map: found beside its main entry.
+const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
+const REPORT_JS = readFileSync(new URL('../public/report.js', import.meta.url), 'utf8');
+const STYLE = readFileSync(new URL('../public/style.css', import.meta.url), 'utf8');
+
+const thisYear = () => new Date().getUTCFullYear();
+const yearOf = (raw: string | undefined) => (raw && /^\d{4}$/.test(raw) ? Number(raw) : thisYear());
+
+/** Figures are the managers' business; buyers and partners get a clear refusal. */
+async function managerPolicy(db: Db, viewer: Viewer, reply: FastifyReply, api: boolean): Promise<Policy | undefined> {
+  const refuse = (code: number, message: string) =>
+    api ? reply.code(code).send({ erreur: message }) : page(reply.code(code), 'message', { title: 'Accès refusé', text: message, tone: 'warning' }, viewer);
+  if (viewer.role !== 'manager') {
+    await refuse(403, 'Les indicateurs sont réservés aux responsables de la collectivité.');
+    return undefined;
+  }
+  const policy = await latestPolicy(db, viewer.collectivityId);
+  if (!policy) await refuse(404, 'Aucune politique chargée pour cette collectivité : aucun contrat n’a encore été suivi.');
+  return policy;
+}
+
+export function reportRoutes(app: FastifyInstance, db: Db): void {
+  app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript').header('cache-control', 'public, max-age=86400').send(CHART_JS));
+  app.get('/static/report.js', async (_req, reply) => reply.type('text/javascript').send(REPORT_JS));
+
+  const withManager = (api: boolean, handler: (req: FastifyRequest, reply: FastifyReply, viewer: Viewer, policy: Policy) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const viewer = api ? apiViewer(req, reply) : pageViewer(req, reply);
+      if (!viewer) return reply;
+      const policy = await managerPolicy(db, viewer, reply, api);
+      return policy ? handler(req, reply, viewer, policy) : reply;
+    };
+
+  app.get('/api/indicateurs', withManager(true, async (req, _reply, _v, policy) =>
+    yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee))));
+
+  app.get('/api/indicateurs/:indicateur/:annee', withManager(true, async (req, reply, viewer) => {
+    const { indicateur, annee } = req.params as { indicateur: string; annee: string };
+    if (!(INDICATORS as readonly string[]).includes(indicateur)) return reply.code(400).send({ erreur: `indicateur inconnu : ${indicateur}` });
+    return { indicateur, annee: yearOf(annee), contrats: await drillDown(db, viewer.collectivityId, indicateur as IndicatorId, yearOf(annee)) };
+  }));
+
+  app.get('/indicateurs', withManager(false, async (req, reply, viewer, policy) => {
+    const report = await yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee));
+    const years = Array.from({ length: 6 }, (_, i) => thisYear() + 1 - i);
+    return page(reply, 'indicators', { title: `Indicateurs ${report.year}`, report, years, generatedAt: new Date() }, viewer);
+  }));
+
+  app.get('/indicateurs/:indicateur/:annee', withManager(false, async (req, reply, viewer) => {
+    const { indicateur, annee } = req.params as { indicateur: string; annee: string };
+    if (!(INDICATORS as readonly string[]).includes(indicateur)) return page(reply.code(404), 'message', { title: 'Indicateur inconnu', text: indicateur, tone: 'warning' }, viewer);
+    const year = yearOf(annee);
+    const rows = await drillDown(db, viewer.collectivityId, indicateur as IndicatorId, year);
+    const info = INDICATOR_CATALOG[indicateur as IndicatorId];
+    return page(reply, 'drilldown', {
+      title: info.label, info, year, rows, counted: rows.filter((r) => r.value !== 0), eligible: rows.filter((r) => r.inDenominator),
+    }, viewer);
+  }));
+
+  app.get('/indicateurs.csv', withManager(false, async (req, reply, _v, policy) => {
+    const report = await yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee));
+    const rows = report.sections.flatMap((s) => s.trend.map((f) => ({
+      indicator: s.indicator, label: s.label, year: f.year, numerator: f.numerator, denominator: f.denominator ?? '', value: f.value ?? '',
+      targets: s.targets.map((t) => `${t.share} en ${t.year}`).join(' ; '),
+    })));
+    return sendCsv(reply, `indicateurs-${report.year}.csv`, {
+      indicator: 'indicateur', label: 'libellé', year: 'année', numerator: 'numérateur', denominator: 'dénominateur', value: 'valeur', targets: 'objectifs',
+    }, rows);
+  }));
+
+  app.get('/bilan/:annee', withManager(false, async (req, reply, _v, policy) => {
+    const report = await yearlyReport(db, policy, yearOf((req.params as { annee: string }).annee));
+    return reply.type('text/html; charset=utf-8').send(renderView('bilan', { report, generatedAt: new Date() }));
+  }));
+
+  app.get('/bilan/:annee/pdf', withManager(false, async (req, reply, _v, policy) => {
+    const report = await yearlyReport(db, policy, yearOf((req.params as { annee: string }).annee));
+    const html = renderView('bilan', { report, generatedAt: new Date(), inline: { style: STYLE, chart: CHART_JS, report: REPORT_JS } });
+    const pdf = await htmlToPdf(html);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="bilan-spaser-${report.year}.pdf"`).send(pdf);
+  }));
+
+  app.get('/decp/:annee.json', withManager(false, async (req, reply, viewer, policy) => {
+    try {
+      const data = await decpExport(db, policy, yearOf((req.params as { annee: string }).annee));
+      return reply.header('content-disposition', `attachment; filename="decp-${policy.collectivity.id}-${(req.params as { annee: string }).annee}.json"`).send(data);
+    } catch (err) {
+      if (err instanceof DecpExportError) return page(reply.code(409), 'message', { title: 'Export impossible', text: err.message, tone: 'warning' }, viewer);
+      throw err;
+    }
+  }));
+}
