@@ -47,7 +47,7 @@ it('shows every indicator with its chart and the figures computed in SQL, and dr
   const [envCriterion] = await figures(env.db, { collectivityId: policy.collectivity.id, indicators: ['env-criterion'], fromYear: 2025, toYear: 2025 });
   const cells = await page.locator('#synthese tr[data-indicator="env-criterion"] td').allTextContents();
   expect(cells[3]).toBe(`${(Math.round(envCriterion!.value! * 1000) / 10).toLocaleString('fr-FR')} %`);
-  expect(await page.locator('#synthese tr[data-indicator="env-criterion"]').textContent()).toMatch(/70 % en 2026 · (atteint|écart)/);
+  expect(await page.locator('#synthese tr[data-indicator="env-criterion"]').textContent()).toMatch(/70 % en 2026 · (atteint|il manque)/);
 
   await page.locator('#env-criterion').getByRole('link', { name: 'Voir les contrats' }).click();
   expect(await page.locator('#contrats-comptes tbody tr').count()).toBe(envCriterion!.denominator);
