@@ -82,14 +82,22 @@ it('follows amendments and suspension during execution, and pins the policy vers
   await d.handle.signal(contractEventSignal, { type: 'amended', eventId: 'evt-a', endDate: addMonths(isoDay(awardedAt), 36), amountHT: 420_000, reason: 'Prolongation' });
   await d.expectTasks(['annual-review']);
   await d.answer('annual-review', answers.review);
+  // A late correction: the social clause was in fact dropped; the notification year's figures follow.
+  await d.handle.signal(contractEventSignal, { type: 'amended', eventId: 'evt-c', social: ['Pas de considération sociale'], reason: 'Correction : clause sociale retirée' });
   await d.expectTasks(['annual-review']);
   await d.answer('annual-review', answers.review);
   expect(await d.expectClosed()).toBe('COMPLETED');
+  const social = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'formal-social-considerations' }, orderBy: { occurredAt: 'asc' } });
+  expect(social.map((e) => [e.year, Number(e.value), e.supersededBy === null])).toEqual([
+    [Number(isoDay(awardedAt).slice(0, 4)), 1, false],
+    [Number(isoDay(awardedAt).slice(0, 4)), 0, true],
+  ]);
   const final = await d.status();
   expect(final).toMatchObject({ status: 'closed', yearsReviewed: 3, policyVersion: '2024.1' });
   const row = await t.db.contract.findUnique({ where: { id: contract.id } });
   expect(Number(row?.awardedAmountHt)).toBe(420_000);
   expect(row?.endDate?.toISOString().slice(0, 10)).toBe(addMonths(isoDay(awardedAt), 36));
+  expect(row?.socialConsiderations).toEqual(['Pas de considération sociale']);
   const justification = await t.db.task.findFirst({ where: { contractId: contract.id, kind: 'insertion-clause' } });
   expect(justification?.answer).toMatchObject({ feasible: false, justification: expect.stringContaining('spécialisée') });
   await saveHistory('clermont-amended-suspended', d);
