@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts served to the browser.
+    files: ['web/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', Chart: 'readonly' } },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
