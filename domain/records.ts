@@ -64,6 +64,8 @@ export interface Transition {
   collectivityId: string;
   policyVersion: string;
   workflowId: string;
+  /** Stamped on the indicator events, for the report's breakdown by service. */
+  buyingService?: string;
   contract?: ContractRecord;
   tasks?: TaskRecord[];
   audit: AuditRecord[];

@@ -30,50 +30,62 @@ export interface Scope {
 interface Row {
   indicator: string;
   year: number;
+  service: string | null;
   numerator: number;
   denominator: number;
   total: number;
-  group: string | null;
 }
 
-function toFigure(r: Row): Figure {
+function toFigure(r: Omit<Row, 'service'>): Figure {
   const kind = INDICATOR_CATALOG[r.indicator as IndicatorId].kind;
   if (kind !== 'share') return { indicator: r.indicator as IndicatorId, year: r.year, kind, numerator: r.total, denominator: null, value: r.total };
   return { indicator: r.indicator as IndicatorId, year: r.year, kind, numerator: r.numerator, denominator: r.denominator, value: r.denominator ? r.numerator / r.denominator : null };
 }
 
-/** One query: every listed indicator, every year of the range. */
-export async function figures(db: Db, s: Scope): Promise<Figure[]> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT e.indicator, e.year,
+/**
+ * One scan of the live events, grouped by indicator, year and buying service (stamped on each event): the report's
+ * totals and its breakdown by service are both sums of these rows.
+ */
+async function rowsByService(db: Db, s: Omit<Scope, 'service'>): Promise<Row[]> {
+  return db.$queryRaw<Row[]>`
+    SELECT e.indicator, e.year, e.buying_service AS service,
            COALESCE(SUM(e.value) FILTER (WHERE e.in_denominator), 0)::float8 AS numerator,
            COUNT(*) FILTER (WHERE e.in_denominator)::int AS denominator,
-           COALESCE(SUM(e.value), 0)::float8 AS total,
-           NULL AS "group"
+           COALESCE(SUM(e.value), 0)::float8 AS total
       FROM indicator_events e
      WHERE e.collectivity_id = ${s.collectivityId} AND e.superseded_by IS NULL
        AND e.year BETWEEN ${s.fromYear} AND ${s.toYear} AND e.indicator = ANY(${[...s.indicators]})
-       AND (${s.service ?? null}::text IS NULL OR EXISTS (
-             SELECT 1 FROM contracts c WHERE c.id = e.contract_id AND c.buying_service = ${s.service ?? null}))
-     GROUP BY e.indicator, e.year
-     ORDER BY e.indicator, e.year`;
-  return rows.map(toFigure);
+     GROUP BY e.indicator, e.year, e.buying_service`;
 }
 
-/** The figures of one year, by buying service. */
-export async function figuresByService(db: Db, s: Omit<Scope, 'fromYear' | 'toYear' | 'service'>, year: number): Promise<(Figure & { service: string })[]> {
-  const rows = await db.$queryRaw<Row[]>`
-    SELECT e.indicator, e.year,
-           COALESCE(SUM(e.value) FILTER (WHERE e.in_denominator), 0)::float8 AS numerator,
-           COUNT(*) FILTER (WHERE e.in_denominator)::int AS denominator,
-           COALESCE(SUM(e.value), 0)::float8 AS total,
-           c.buying_service AS "group"
-      FROM indicator_events e JOIN contracts c ON c.id = e.contract_id
-     WHERE e.collectivity_id = ${s.collectivityId} AND e.superseded_by IS NULL AND e.year = ${year}
-       AND e.indicator = ANY(${[...s.indicators]})
-     GROUP BY e.indicator, e.year, c.buying_service
-     ORDER BY e.indicator, c.buying_service`;
-  return rows.map((r) => ({ ...toFigure(r), service: r.group ?? '' }));
+function rollUp(rows: Row[], key: (r: Row) => string): Map<string, Row> {
+  const out = new Map<string, Row>();
+  for (const r of rows) {
+    const k = key(r);
+    const acc = out.get(k);
+    if (!acc) out.set(k, { ...r });
+    else Object.assign(acc, { numerator: acc.numerator + r.numerator, denominator: acc.denominator + r.denominator, total: acc.total + r.total });
+  }
+  return out;
+}
+
+const byIndicatorYear = (a: Figure, b: Figure) => a.indicator.localeCompare(b.indicator) || a.year - b.year;
+
+/** Every listed indicator, every year of the range (for one service, if given). */
+export async function figures(db: Db, s: Scope): Promise<Figure[]> {
+  const rows = (await rowsByService(db, s)).filter((r) => !s.service || r.service === s.service);
+  return [...rollUp(rows, (r) => `${r.indicator}|${r.year}`).values()].map(toFigure).sort(byIndicatorYear);
+}
+
+/** The figures of a range of years, and of its last year by buying service, from one scan. */
+export async function figuresWithServices(db: Db, s: Omit<Scope, 'service'>): Promise<{ figures: Figure[]; byService: (Figure & { service: string })[] }> {
+  const rows = await rowsByService(db, s);
+  const totals = [...rollUp(rows, (r) => `${r.indicator}|${r.year}`).values()].map(toFigure).sort(byIndicatorYear);
+  const byService = rows
+    .filter((r) => r.year === s.toYear)
+    .map((r) => ({ ...toFigure(r), service: r.service ?? 'non renseigné' }))
+    .sort((a, b) => a.indicator.localeCompare(b.indicator) || a.service.localeCompare(b.service));
+  return { figures: totals, byService };
 }
 
 /** `local-share` by supplier level: each level's share of all the year's contracts. */

@@ -2,7 +2,7 @@
 import { INDICATOR_CATALOG, LOCAL_LEVELS, type IndicatorInfo } from '../domain/indicator-catalog';
 import type { IndicatorId, Policy } from '../domain/policy';
 import type { Db } from '../lib/db';
-import { figures, figuresByService, localShareByLevel, type Figure } from './figures';
+import { figuresWithServices, localShareByLevel, type Figure } from './figures';
 
 export interface TargetProgress {
   year: number;
@@ -35,9 +35,8 @@ const TREND_YEARS = 3;
 export async function yearlyReport(db: Db, policy: Policy, year: number): Promise<YearlyReport> {
   const fromYear = year - TREND_YEARS + 1;
   const scope = { collectivityId: policy.collectivity.id, indicators: policy.indicators };
-  const [all, services, levels] = await Promise.all([
-    figures(db, { ...scope, fromYear, toYear: year }),
-    figuresByService(db, scope, year),
+  const [{ figures: all, byService: services }, levels] = await Promise.all([
+    figuresWithServices(db, { ...scope, fromYear, toYear: year }),
     policy.indicators.includes('local-share') ? localShareByLevel(db, policy.collectivity.id, year) : Promise.resolve([]),
   ]);
   const years = Array.from({ length: TREND_YEARS }, (_, i) => fromYear + i);

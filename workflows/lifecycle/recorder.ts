@@ -72,6 +72,7 @@ export class Recorder {
       collectivityId: contract.facts.collectivityId,
       policyVersion: policy.version,
       workflowId: this.workflowId,
+      buyingService: contract.facts.buyingService,
       contract: this.contractChanged ? contract : undefined,
       tasks: [...this.tasks.values()],
       audit: this.audit,
