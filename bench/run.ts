@@ -3,10 +3,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Command } from 'commander';
 import { freshBenchDatabase } from './db';
+import { benchKafka } from './kafka';
+import { benchMemory } from './memory';
 import { benchReport } from './report';
+import { loadConfig } from '../lib/config';
+import { connectTemporal } from '../lib/temporal';
 
 const program = new Command('bench')
-  .option('--only <parts>', 'report (comma-separated)', 'report')
+  .option('--only <parts>', 'report,kafka,memory (comma-separated)', 'report,kafka,memory')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .parse();
 const { only, out } = program.opts<{ only: string; out: string }>();
@@ -24,6 +28,44 @@ if (parts.has('report')) {
     produit: `${r.report.medianMs.toFixed(0)} ms`, plancher: `${r.floor.medianMs.toFixed(0)} ms (agrégat SQL simple)`,
     rapport: `${r.ratio.toFixed(2)}×`, cible: '≤ 1,5× et < 2 s',
   });
+}
+
+if (parts.has('kafka')) {
+  const base = loadConfig();
+  const config = { ...base, temporal: { ...base.temporal, namespace: 'spaser-bench' } };
+  const temporal = await connectTemporal(config.temporal, 'bench');
+  try {
+    const k = await benchKafka(config, temporal);
+    results.kafka = k;
+    const ms = (p: { p50: number; p99: number }) => `p50 ${p.p50} ms · p99 ${p.p99} ms`;
+    rows.push({
+      mesure: `événement Kafka → accepté par Temporal, ${k.rate}/s pendant ${k.seconds} s`,
+      produit: ms(k.productFixed!.latencies), plancher: `${ms(k.floorFixed!.latencies)} (kafkajs + signal-with-start nu)`,
+      rapport: `${(k.productFixed!.latencies.p99 / k.floorFixed!.latencies.p99).toFixed(2)}× (p99)`, cible: 'p99 < 150 ms',
+    });
+    rows.push({
+      mesure: `débit maximal soutenu (${k.backlog} événements en attente)`,
+      produit: `${k.productMax!.perSecond.toFixed(0)} /s`, plancher: `${k.floorMax!.perSecond.toFixed(0)} /s`,
+      rapport: `${(k.productMax!.perSecond / k.floorMax!.perSecond).toFixed(2)}×`, cible: '—',
+    });
+  } finally {
+    await temporal.connection.close();
+  }
+}
+
+if (parts.has('memory')) {
+  const base = loadConfig();
+  const temporal = await connectTemporal({ ...base.temporal, namespace: 'spaser-bench' }, 'bench');
+  try {
+    const m = await benchMemory(await freshBenchDatabase(), temporal);
+    results.memory = m;
+    rows.push({
+      mesure: `mémoire du worker, ${m.workflows.toLocaleString('fr-FR')} contrats ouverts`,
+      produit: `${m.openRssMiB} Mio (RSS)`, plancher: `${m.idleRssMiB} Mio (worker au repos)`, rapport: `enregistrés en ${m.registeredInS} s`, cible: '< 1 Gio',
+    });
+  } finally {
+    await temporal.connection.close();
+  }
 }
 
 console.table(rows);

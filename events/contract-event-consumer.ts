@@ -11,6 +11,10 @@ export interface ContractEventConsumerOptions {
   deadLetterTopic: string;
   groupId: string;
   taskQueue: string;
+  /** One message at a time per partition, these many partitions at once (per-contract order holds: key = contract). */
+  partitionsConcurrently?: number;
+  /** Called once Temporal accepted a message (measurements). */
+  onAccepted?: (message: EachMessagePayload['message']) => void;
 }
 
 /**
@@ -40,7 +44,10 @@ export class ContractEventConsumer {
   }
 
   async run(): Promise<void> {
-    await this.consumer.run({ eachMessage: (payload) => this.handle(payload) });
+    await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 3,
+      eachMessage: (payload) => this.handle(payload),
+    });
   }
 
   async stop(): Promise<void> {
@@ -55,7 +62,10 @@ export class ContractEventConsumer {
     if (parsed.ok && !reason) {
       const outcome = await routeEvent(this.client, this.options.taskQueue, parsed.event);
       if (typeof outcome === 'object') reason = CREATING_TYPES.includes(parsed.event.type) ? outcome.rejected : `${outcome.rejected} (${parsed.event.type})`;
-      else this.logger.debug({ eventId: parsed.event.eventId, type: parsed.event.type, outcome }, 'event accepted');
+      else {
+        this.options.onAccepted?.(message);
+        this.logger.debug({ eventId: parsed.event.eventId, type: parsed.event.type, outcome }, 'event accepted');
+      }
     }
     if (reason) {
       await this.deadLetters.send({ topic, partition, message }, reason);

@@ -12,7 +12,7 @@ export function temporalService(config: Config): Service {
   const bins = temporalBinaries(paths.cache);
   const { host, port } = hostPort(config.temporal.address, 7233);
   const pidFile = join(paths.run, 'temporal.pid');
-  const namespaces = [...new Set([config.temporal.namespace, 'default', 'spaser-test'])];
+  const namespaces = [...new Set([config.temporal.namespace, 'default', 'spaser-test', 'spaser-bench'])];
 
   return {
     name: 'temporal',

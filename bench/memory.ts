@@ -1,0 +1,60 @@
+/**
+ * Worker memory with many open contract workflows: a worker process runs N lifecycles planned far enough ahead
+ * that each, once registered, sleeps on its programming timer; then its resident memory is read from /proc.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { contractWorkflowId } from '../domain/contract';
+import { addMonths, isoDay } from '../domain/dates';
+import { createDb } from '../lib/db';
+import { contractLifecycle } from '../workflows/contract-lifecycle';
+
+const WORKER = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
+
+export function rssMiB(pid: number): number {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+export async function benchMemory(databaseUrl: string, temporal: Client, { workflows = 10_000, env = {} as NodeJS.ProcessEnv } = {}) {
+  const run = Date.now().toString(36);
+  const taskQueue = `bench-mem-${run}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
+    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const db = createDb(databaseUrl);
+  try {
+    await delay(3000);
+    const idle = rssMiB(child.pid!);
+    const planned = addMonths(isoDay(Date.now()), 40); // programming starts at J-24 (Clermont): every workflow sleeps
+    const t0 = Date.now();
+    for (let i = 0; i < workflows; i += 200) {
+      await Promise.all(Array.from({ length: Math.min(200, workflows - i) }, (_, j) => {
+        const id = `MEM-${run}-${i + j}`;
+        return temporal.workflow.start(contractLifecycle, {
+          taskQueue, workflowId: contractWorkflowId(id),
+          args: [{ contract: {
+            id, collectivityId: 'clermont', object: 'Marché de mesure mémoire', nature: 'services', cpv: '90910000', estimatedAmountHT: 200_000,
+            procedure: 'appel-offres', lots: 0, durationMonths: 36, plannedAwardDate: planned, recurring: false, buyingService: 'Banc',
+            buyer: { name: 'Banc', email: 'banc@bench.test' },
+          } }],
+        });
+      }));
+    }
+    let registered = 0;
+    while (registered < workflows) {
+      await delay(2000);
+      registered = await db.contract.count({ where: { id: { startsWith: `MEM-${run}-` } } });
+    }
+    const startedInMs = Date.now() - t0;
+    await delay(2000);
+    return { workflows, idleRssMiB: idle, openRssMiB: rssMiB(child.pid!), registeredInS: Math.round(startedInMs / 1000) };
+  } finally {
+    child.kill('SIGTERM');
+    await db.$disconnect();
+  }
+}
