@@ -75,7 +75,7 @@ async function drive(kafka: Kafka, topic: string, sink: Sink, run: string, total
   return { latencies: percentiles(latencies), perSecond: latencies.length > 1 ? (latencies.length - 1) / ((last - first) / 1000) : 0 };
 }
 
-export async function benchKafka(config: Config, temporal: Client, { rate = 200, seconds = 20, backlog = 3000 } = {}) {
+export async function benchKafka(config: Config, temporal: Client, { rate = 200, seconds = 20, backlog = 3000, partitions = 12 } = {}) {
   const logger = createLogger('bench', 'warn');
   const kafka = createKafka(config.kafka, logger);
   const run = Date.now().toString(36);
@@ -83,7 +83,7 @@ export async function benchKafka(config: Config, temporal: Client, { rate = 200,
 
   const product: (topic: string) => Sink = (topic) => async (onAccepted) => {
     const consumer = new ContractEventConsumer(kafka, temporal, logger, {
-      topic, deadLetterTopic: `${topic}.dlq`, groupId: `g-${topic}`, taskQueue, onAccepted: (m) => onAccepted(m as { timestamp: string }),
+      topic, deadLetterTopic: `${topic}.dlq`, groupId: `g-${topic}`, taskQueue, partitionsConcurrently: partitions, onAccepted: (m) => onAccepted(m as { timestamp: string }),
     });
     await consumer.connect();
     void consumer.run();
@@ -94,7 +94,7 @@ export async function benchKafka(config: Config, temporal: Client, { rate = 200,
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     void consumer.run({
-      partitionsConsumedConcurrently: 3,
+      partitionsConsumedConcurrently: partitions,
       eachMessage: async ({ message }) => {
         await temporal.workflow.signalWithStart('benchBare', { taskQueue, workflowId: `bare-${message.key}`, signal: 'noop', signalArgs: [] });
         onAccepted({ timestamp: message.timestamp });
@@ -107,9 +107,9 @@ export async function benchKafka(config: Config, temporal: Client, { rate = 200,
   for (const [name, sink] of [['product', product], ['floor', floor]] as const) {
     const fixed = `bench.${run}.${name}.fixed`;
     const max = `bench.${run}.${name}.max`;
-    await ensureTopics(kafka, [fixed, `${fixed}.dlq`, max, `${max}.dlq`]);
+    await ensureTopics(kafka, [fixed, `${fixed}.dlq`, max, `${max}.dlq`], partitions);
     results[`${name}Fixed`] = await drive(kafka, fixed, sink(fixed), `${run}-${name}-f`, rate * seconds, rate);
     results[`${name}Max`] = await drive(kafka, max, sink(max), `${run}-${name}-m`, backlog);
   }
-  return { rate, seconds, backlog, ...results };
+  return { rate, seconds, backlog, partitions, ...results };
 }
