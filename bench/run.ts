@@ -7,7 +7,7 @@ import { benchKafka } from './kafka';
 import { benchMemory } from './memory';
 import { benchReport } from './report';
 import { loadConfig } from '../lib/config';
-import { connectTemporal } from '../lib/temporal';
+import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
   .option('--only <parts>', 'report,kafka,memory (comma-separated)', 'report,kafka,memory')
@@ -31,9 +31,8 @@ if (parts.has('report')) {
 }
 
 if (parts.has('kafka')) {
-  const base = loadConfig();
-  const config = { ...base, temporal: { ...base.temporal, namespace: 'spaser-bench' } };
-  const temporal = await connectTemporal(config.temporal, 'bench');
+  const config = loadConfig();
+  const temporal = await benchTemporal(config);
   try {
     const k = await benchKafka(config, temporal);
     results.kafka = k;
@@ -54,8 +53,7 @@ if (parts.has('kafka')) {
 }
 
 if (parts.has('memory')) {
-  const base = loadConfig();
-  const temporal = await connectTemporal({ ...base.temporal, namespace: 'spaser-bench' }, 'bench');
+  const temporal = await benchTemporal(loadConfig());
   try {
     const m = await benchMemory(await freshBenchDatabase(), temporal);
     results.memory = m;

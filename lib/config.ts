@@ -12,6 +12,8 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('spaser'),
   TEMPORAL_UI_PORT: z.coerce.number().int().positive().default(8233),
+  /** Workflows kept in the worker's sticky cache; bounds its memory (each cached contract holds its state). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('spaser'),
   KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
@@ -62,7 +64,7 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   databaseUrl: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; maxCachedWorkflows: number };
   kafka: { brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string };
   smtp: { host: string; port: number; secure: boolean; auth?: { user: string; pass: string }; from: string };
   mailApiUrl: string;
@@ -91,7 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,

@@ -28,6 +28,7 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR,
