@@ -13,9 +13,10 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { NotificationKind } from '../domain/records';
+import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Notification } from '../prisma/generated/client';
-import type { TaskLinks } from '../mail/links';
+import { TaskLinks } from '../mail/links';
 import { renderMail, type MailContext } from '../mail/render';
 
 export interface MailDeps {
@@ -30,6 +31,11 @@ export interface MailDeps {
 export interface DeliveryResult {
   status: 'sent' | 'already-sent';
   messageId: string;
+}
+
+/** The mail activities' settings, from the product's config. */
+export function mailDeps(config: Config, db: Db, mailer: Transporter): MailDeps {
+  return { db, mailer, mailFrom: config.smtp.from, links: TaskLinks.fromConfig(config.web), publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs };
 }
 
 /** SMTP errors raised before the message was handed over: nothing was delivered, the claim can go. */

@@ -41,13 +41,11 @@ export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
           });
         }
         if (t.indicators.length) {
-          const buyingService = t.buyingService ?? t.contract?.facts.buyingService
-            ?? (await tx.contract.findUnique({ where: { id: t.contractId }, select: { buyingService: true } }))?.buyingService;
           await tx.indicatorEvent.createMany({
             data: t.indicators.map((e) => ({
               id: e.id, collectivityId: t.collectivityId, contractId: t.contractId, indicator: e.indicator, year: e.year, value: e.value,
               inDenominator: e.inDenominator, dimensions: e.dimensions ? json(e.dimensions) : undefined, policyVersion: t.policyVersion,
-              occurredAt: new Date(e.occurredAt), buyingService,
+              occurredAt: new Date(e.occurredAt), buyingService: t.buyingService,
             })),
             skipDuplicates: true,
           });

@@ -65,7 +65,7 @@ export interface Transition {
   policyVersion: string;
   workflowId: string;
   /** Stamped on the indicator events, for the report's breakdown by service. */
-  buyingService?: string;
+  buyingService: string;
   contract?: ContractRecord;
   tasks?: TaskRecord[];
   audit: AuditRecord[];

@@ -3,6 +3,7 @@
  * The token names the task and the person it was sent to; whether the task is still open is checked when it is used.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
+import type { Config } from '../lib/config';
 
 const AUDIENCE = 'spaser:answer-task';
 
@@ -22,6 +23,10 @@ export class TaskLinks {
     private readonly ttlDays: number,
   ) {
     this.key = new TextEncoder().encode(secret);
+  }
+
+  static fromConfig(web: Config['web']): TaskLinks {
+    return new TaskLinks(web.linkSecret, web.publicUrl, web.linkTtlDays);
   }
 
   /** The URL to put in a mail, and when it stops working. */

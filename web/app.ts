@@ -1,5 +1,4 @@
 /** The web application and HTTP API: pages for people, JSON for programs, the answer links of the mails. */
-import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
@@ -9,6 +8,7 @@ import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { TaskLinks } from '../mail/links';
+import { assetRoutes } from './assets';
 import { identifyViewers } from './auth/plugin';
 import { page } from './render';
 import { answerLinkRoutes } from './routes/answer-link';
@@ -27,8 +27,6 @@ export interface WebDeps {
   logger?: Logger;
 }
 
-const STYLE = readFileSync(new URL('./public/style.css', import.meta.url));
-
 export function buildWebApp(deps: WebDeps): FastifyInstance {
   // Answer links carry a signed token (~350 characters) as a path parameter.
   const app = Fastify({ logger: false, bodyLimit: 1 << 20, routerOptions: { maxParamLength: 2048 } });
@@ -36,7 +34,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   void app.register(cookie, { secret: deps.web.sessionSecret });
   void app.register(formbody);
-  app.get('/static/style.css', async (_req, reply) => reply.type('text/css').header('cache-control', 'public, max-age=3600').send(STYLE));
+  assetRoutes(app);
 
   identifyViewers(app, deps.db);
   apiRoutes(app, deps);

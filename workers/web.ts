@@ -14,7 +14,7 @@ export async function createWebApp(config: Config, logger: Logger, port = config
   await producer.connect();
   const db = createDb(config.databaseUrl);
   const temporal = await connectTemporal(config.temporal, 'application web');
-  const links = new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays);
+  const links = TaskLinks.fromConfig(config.web);
   const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents, db, temporal, links, web: config.web, logger });
   const latch = stopLatch();
   return {

@@ -2,12 +2,12 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { mailDeps } from '../activities/mail';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
-import { TaskLinks } from '../mail/links';
 import { runUntilSignal } from './lifecycle';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -31,10 +31,8 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
-      db, producer, mailer, topic: topicNames.systemChecks, mailFrom: config.smtp.from, policiesDir: POLICIES_DIR,
+      ...mailDeps(config, db, mailer), producer, topic: topicNames.systemChecks, policiesDir: POLICIES_DIR,
       outboxTopics: { indicatorEvents: topicNames.indicatorEvents, taskEvents: topicNames.taskEvents },
-      links: new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays),
-      publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs,
     }),
   });
 

@@ -10,10 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMailActivities, messageIdOf } from '../../activities/mail';
+import { createMailActivities, mailDeps, messageIdOf } from '../../activities/mail';
 import { createDb, type Db } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
-import { TaskLinks } from '../../mail/links';
 import { startMailReceiver, type ReceiverFaults } from '../../stack/mail-receiver';
 import { testConfig, uniqueId } from '../support/env';
 import { Mailbox } from '../support/mailbox';
@@ -73,10 +72,7 @@ function inProcessWorker(taskQueue: string, smtp = smtpPort, leaseMs = config.ma
   return NativeConnection.connect({ address: config.temporal.address }).then(async (connection) => {
     const worker = await Worker.create({
       connection, namespace: config.temporal.namespace, taskQueue, workflowBundle: { codePath: bundlePath },
-      activities: createMailActivities({
-        db, mailer, mailFrom: config.smtp.from, publicUrl: config.web.publicUrl, leaseMs,
-        links: new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays),
-      }),
+      activities: createMailActivities({ ...mailDeps(config, db, mailer), leaseMs }),
     });
     return { worker, mailer, connection };
   });

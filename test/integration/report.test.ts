@@ -1,10 +1,10 @@
 /** The managers' report in headless Chromium: charts drawn, figures shown, drill-down, PDF, CSV and DECP downloads. */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { figures } from '../../reports/figures';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signIn } from '../support/browser';
 import { person, type Person } from '../support/people';
 import { writePortfolio } from '../support/portfolio';
 import { webEnv } from '../support/web-env';
@@ -25,18 +25,8 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function signedIn(p: Person): Promise<Page> {
-  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
-  page.setDefaultTimeout(15_000);
-  await page.goto(`${env.url}/connexion`);
-  await page.getByLabel('Jeton d’accès personnel').fill(p.token);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForLoadState();
-  return page;
-}
-
 it('shows every indicator with its chart and the figures computed in SQL, and drills down to the contracts', async () => {
-  const page = await signedIn(manager);
+  const page = await signIn(browser, env.url, manager.token);
   await page.goto(`${env.url}/indicateurs?annee=2025`);
   await page.waitForFunction('window.chartsReady === true');
   const { policy } = portfolio;
@@ -56,7 +46,7 @@ it('shows every indicator with its chart and the figures computed in SQL, and dr
 });
 
 it('prints the yearly report as a PDF and exports CSV and DECP open data', async () => {
-  const page = await signedIn(manager);
+  const page = await signIn(browser, env.url, manager.token);
   const pdf = await page.request.get(`${env.url}/bilan/2025/pdf`);
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   const bytes = await pdf.body();

@@ -1,11 +1,11 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { statusQuery } from '../../workflows/contract-lifecycle';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signIn } from '../support/browser';
 import { contractFacts } from '../support/contracts';
 import { uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
-import { person, type Person } from '../support/people';
+import { person } from '../support/people';
 import { webEnv } from '../support/web-env';
 
 let env: Awaited<ReturnType<typeof webEnv>>;
@@ -71,7 +71,7 @@ it('a buyer answers from the inbox; the manager finds the contract, its timeline
   await env.start(contract);
   await eventually('the programming task', () => env.db.task.findFirst({ where: { contractId: contract.id, status: 'open' } }).then((t) => t ?? undefined));
 
-  const buyerPage = await signedIn(buyer);
+  const buyerPage = await signIn(browser, env.url, buyer.token);
   expect(new URL(buyerPage.url()).pathname).toBe('/taches');
   const row = buyerPage.locator('#taches tr', { hasText: 'programmation' });
   await row.getByRole('link', { name: 'Répondre' }).click();
@@ -82,7 +82,7 @@ it('a buyer answers from the inbox; the manager finds the contract, its timeline
   expect(await buyerPage.locator('h1').textContent()).toBe('Réponse enregistrée');
   await eventually('the sourcing task', () => env.db.task.findFirst({ where: { contractId: contract.id, kind: 'sourcing' } }).then((t) => t ?? undefined));
 
-  const managerPage = await signedIn(manager);
+  const managerPage = await signIn(browser, env.url, manager.token);
   await managerPage.goto(`${env.url}/contrats?phase=sourcing`);
   await managerPage.getByRole('link', { name: contract.id }).click();
   const steps = managerPage.locator('#etapes');
@@ -99,16 +99,3 @@ it('a buyer answers from the inbox; the manager finds the contract, its timeline
   expect(text).toMatch(/;moteur;/);
   await Promise.all([buyerPage.context().close(), managerPage.context().close()]);
 });
-
-/** A fresh browser context signed in with the person's token through the sign-in page. */
-async function signedIn(p: Person) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${env.url}/taches`);
-  expect(new URL(page.url()).pathname).toBe('/connexion');
-  await page.getByLabel('Jeton d’accès personnel').fill(p.token);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.waitForLoadState();
-  return page;
-}

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config';
-import { applyMigrations } from '../../prisma/migrate';
+import { freshDatabase } from '../../prisma/fresh-database';
 import { allServices } from '../../stack/services';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { testConfig } from './env';
@@ -22,8 +21,7 @@ export default async function setup(project: TestProject): Promise<void> {
   for (const service of allServices(loadConfig())) if (!(await service.healthy())) down.push(service.name);
   if (down.length) throw new Error(`Services arrêtés : ${down.join(', ')}. Lancez d'abord « npm run stack ».`);
 
-  await recreateDatabase(testConfig().databaseUrl);
-  await applyMigrations(testConfig().databaseUrl);
+  await freshDatabase(testConfig().databaseUrl);
 
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const dir = join(loadConfig().stackDir, 'test');
@@ -31,20 +29,6 @@ export default async function setup(project: TestProject): Promise<void> {
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
-}
-
-async function recreateDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
 }
 
 const noop = () => undefined;

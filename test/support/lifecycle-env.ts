@@ -1,12 +1,11 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createMailActivities } from '../../activities/mail';
+import { createMailActivities, mailDeps } from '../../activities/mail';
 import { createPolicyActivities } from '../../activities/policy';
 import { createRecordActivities } from '../../activities/records';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
 import { createDb, type Db } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
-import { TaskLinks } from '../../mail/links';
 import { POLICIES_DIR } from '../../workers/worker';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
@@ -19,7 +18,6 @@ export async function lifecycleEnv() {
   const config = testConfig();
   const db: Db = createDb(config.databaseUrl);
   const mailer = createMailer(config.smtp);
-  const links = new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays);
   const taskQueue = uniqueId('lifecycle');
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -28,7 +26,7 @@ export async function lifecycleEnv() {
     activities: {
       ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }),
       ...createRecordActivities({ db, outboxTopics: { indicatorEvents: 'test.indicator-events', taskEvents: 'test.task-events' } }),
-      ...createMailActivities({ db, mailer, mailFrom: config.smtp.from, links, publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs }),
+      ...createMailActivities(mailDeps(config, db, mailer)),
     },
   });
   const running = worker.run();

@@ -1,9 +1,8 @@
 /** A worker in its own process, so a test can kill -9 it mid-send. Settings come from the environment. */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createMailActivities } from '../../activities/mail';
+import { createMailActivities, mailDeps } from '../../activities/mail';
 import { createDb } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
-import { TaskLinks } from '../../mail/links';
 import { testConfig } from './env';
 
 const config = testConfig();
@@ -13,10 +12,7 @@ const worker = await Worker.create({
   namespace: config.temporal.namespace,
   taskQueue: process.env.PROBE_TASK_QUEUE!,
   workflowBundle: { codePath: process.env.PROBE_BUNDLE! },
-  activities: createMailActivities({
-    db, mailer: createMailer(config.smtp), mailFrom: config.smtp.from, publicUrl: config.web.publicUrl, leaseMs: config.mail.leaseMs,
-    links: new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays),
-  }),
+  activities: createMailActivities(mailDeps(config, db, createMailer(config.smtp))),
 });
 console.log('ready');
 await worker.run();

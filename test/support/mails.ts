@@ -20,7 +20,7 @@ const SUBJECTS: Record<string, RegExp> = {
  */
 export async function expectMailsDelivered(db: Db, contractId: string): Promise<Record<string, number>> {
   const config = testConfig();
-  const links = new TaskLinks(config.web.linkSecret, config.web.publicUrl, config.web.linkTtlDays);
+  const links = TaskLinks.fromConfig(config.web);
   const notifications = await eventually('every mail to be sent', async () => {
     const rows = await db.notification.findMany({ where: { contractId }, orderBy: { createdAt: 'asc' } });
     return rows.every((n) => n.status === 'sent') ? rows : undefined;

@@ -103,6 +103,7 @@ export function transitionsOf(c: GeneratedContract, policy: Policy): Transition[
   const at = (iso: string) => new Date(iso).toISOString();
   const transition = (when: string, events: ReturnType<typeof awardIndicators>, withContract?: Pick<AwardAnswer, 'social' | 'environmental'> | true): Transition => ({
     contractId: c.facts.id, collectivityId: c.facts.collectivityId, policyVersion: policy.version, workflowId: `contract-${c.facts.id}`,
+    buyingService: c.facts.buyingService,
     contract: withContract ? {
       facts: c.facts, cycle: 1, phase: 'execution', status: c.award ? 'active' : 'unsuccessful',
       awardedAmountHT: c.award?.awardedAmountHT, notifiedOn: c.award?.notifiedOn, supplier: c.award?.supplier,

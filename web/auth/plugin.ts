@@ -1,4 +1,4 @@
-/** Who is asking: a bearer token (API, CLI) or the session cookie (pages); `req.viewer` stays unset otherwise. */
+/** Who is asking: a bearer token (API, CLI) or the session cookie (pages); `req.viewer()` is undefined otherwise. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../lib/db';
 import type { Viewer } from '../access';
@@ -7,32 +7,36 @@ import { viewerOfToken, viewerOfUserId } from './tokens';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    viewer?: Viewer;
+    /** Who is asking, looked up at most once and only by the routes that need it (not for assets or links). */
+    viewer(): Promise<Viewer | undefined>;
   }
 }
 
 export function identifyViewers(app: FastifyInstance, db: Db): void {
-  app.decorateRequest('viewer', undefined);
+  app.decorateRequest('viewer', undefined as never);
   app.addHook('onRequest', async (req) => {
-    const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer) req.viewer = await viewerOfToken(db, bearer.trim());
-    else {
-      const userId = sessionUserId(req);
-      if (userId) req.viewer = await viewerOfUserId(db, userId);
-    }
+    let found: Promise<Viewer | undefined> | undefined;
+    req.viewer = () => (found ??= lookUp(db, req));
   });
 }
 
+function lookUp(db: Db, req: FastifyRequest): Promise<Viewer | undefined> {
+  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return viewerOfToken(db, bearer.trim());
+  const userId = sessionUserId(req);
+  return userId ? viewerOfUserId(db, userId) : Promise.resolve(undefined);
+}
+
 /** For pages: the viewer, or a redirect to the sign-in page that comes back here. */
-export function pageViewer(req: FastifyRequest, reply: FastifyReply): Viewer | undefined {
-  if (req.viewer) return req.viewer;
-  void reply.redirect(`/connexion?suite=${encodeURIComponent(req.url)}`);
-  return undefined;
+export async function pageViewer(req: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
+  const viewer = await req.viewer();
+  if (!viewer) void reply.redirect(`/connexion?suite=${encodeURIComponent(req.url)}`);
+  return viewer;
 }
 
 /** For the API: the viewer, or a 401 in French. */
-export function apiViewer(req: FastifyRequest, reply: FastifyReply): Viewer | undefined {
-  if (req.viewer) return req.viewer;
-  void reply.code(401).send({ erreur: 'authentification requise : en-tête Authorization: Bearer <jeton>' });
-  return undefined;
+export async function apiViewer(req: FastifyRequest, reply: FastifyReply): Promise<Viewer | undefined> {
+  const viewer = await req.viewer();
+  if (!viewer) void reply.code(401).send({ erreur: 'authentification requise : en-tête Authorization: Bearer <jeton>' });
+  return viewer;
 }

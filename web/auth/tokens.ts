@@ -1,6 +1,7 @@
 /** Personal access tokens: shown once at creation, stored as SHA-256, looked up on each API call. */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../lib/db';
+import type { User } from '../../prisma/generated/client';
 import type { Viewer } from '../access';
 
 const PREFIX = 'spaser_';
@@ -17,11 +18,12 @@ export async function viewerOfToken(db: Db, token: string): Promise<Viewer | und
   const found = await db.apiToken.findUnique({ where: { hash: hashOf(token) }, include: { user: true } });
   if (!found || found.revokedAt) return undefined;
   await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } });
-  const { user } = found;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, collectivityId: user.collectivityId, partnerId: user.partnerId };
+  return toViewer(found.user);
 }
 
 export async function viewerOfUserId(db: Db, id: string): Promise<Viewer | undefined> {
   const user = await db.user.findUnique({ where: { id } });
-  return user ? { id: user.id, email: user.email, name: user.name, role: user.role, collectivityId: user.collectivityId, partnerId: user.partnerId } : undefined;
+  return user ? toViewer(user) : undefined;
 }
+
+const toViewer = ({ id, email, name, role, collectivityId, partnerId }: User): Viewer => ({ id, email, name, role, collectivityId, partnerId });

@@ -4,11 +4,10 @@
  */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { CheckKind } from '../../domain/policy';
 import type { Db } from '../../lib/db';
 import type { TaskLinks } from '../../mail/links';
-import { submitAnswer } from '../answering';
-import { answerFromForm, formFields, type FormBody } from '../forms/answer-form';
+import { showAnswerForm, submitAnswerForm } from '../answer-form-page';
+import type { FormBody } from '../forms/answer-form';
 import { page } from '../render';
 
 type Resolved = { ok: true; task: NonNullable<Awaited<ReturnType<typeof findTask>>>; email: string } | { ok: false };
@@ -47,20 +46,13 @@ export function answerLinkRoutes(app: FastifyInstance, db: Db, temporal: Client,
   app.get<{ Params: { token: string } }>('/repondre/:token', async (req, reply) => {
     const r = await resolve(req.params.token, reply);
     if (!r.ok) return reply;
-    const fields = formFields(r.task.kind as CheckKind);
-    return page(reply, 'answer', { title: r.task.title, task: r.task, fields, values: {}, errors: {}, action: req.url, as: r.email });
+    return showAnswerForm(reply, r.task, { action: req.url, as: r.email });
   });
 
   app.post<{ Params: { token: string }; Body: FormBody }>('/repondre/:token', async (req, reply) => {
     const r = await resolve(req.params.token, reply);
     if (!r.ok) return reply;
-    const fields = formFields(r.task.kind as CheckKind);
-    const outcome = await submitAnswer(temporal, r.task, answerFromForm(fields, req.body ?? {}), r.email);
-    if (!outcome.ok) {
-      return page(reply.code(outcome.status), 'answer', {
-        title: r.task.title, task: r.task, fields, values: req.body ?? {}, errors: outcome.fieldErrors, error: outcome.message, action: req.url, as: r.email,
-      });
-    }
+    if (!(await submitAnswerForm(temporal, reply, r.task, req.body ?? {}, r.email, { action: req.url, as: r.email }))) return reply;
     return page(reply, 'message', { title: 'Réponse enregistrée', text: `Merci. Votre réponse à « ${r.task.title} » est transmise au suivi du marché « ${r.task.contract.object} ».`, tone: 'success' });
   });
 }

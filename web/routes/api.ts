@@ -24,27 +24,27 @@ export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client
   app.get('/api/moi', async (req, reply) => apiViewer(req, reply));
 
   app.get<{ Querystring: { toutes?: string } }>('/api/taches', async (req, reply) => {
-    const viewer = apiViewer(req, reply);
+    const viewer = await apiViewer(req, reply);
     if (!viewer) return;
     const tasks = await q.openTasks(db, viewer, { mine: req.query.toutes !== '1' });
     return { taches: tasks.map(({ answer: _a, ...t }) => t) };
   });
 
   app.get<{ Querystring: { service?: string; phase?: string; retard?: string } }>('/api/contrats', async (req, reply) => {
-    const viewer = apiViewer(req, reply);
+    const viewer = await apiViewer(req, reply);
     if (!viewer) return;
     return { contrats: await q.contracts(db, viewer, { service: req.query.service, phase: req.query.phase, overdue: req.query.retard === '1' }) };
   });
 
   app.get<{ Params: { id: string } }>('/api/contrats/:id', async (req, reply) => {
-    const viewer = apiViewer(req, reply);
+    const viewer = await apiViewer(req, reply);
     if (!viewer) return;
     const contract = await q.contract(db, viewer, req.params.id);
     return contract ?? reply.code(404).send({ erreur: `contrat introuvable : ${req.params.id}` });
   });
 
   app.get<{ Params: { id: string } }>('/api/contrats/:id/historique', async (req, reply) => {
-    const viewer = apiViewer(req, reply);
+    const viewer = await apiViewer(req, reply);
     if (!viewer) return;
     const contract = await q.contract(db, viewer, req.params.id);
     if (!contract) return reply.code(404).send({ erreur: `contrat introuvable : ${req.params.id}` });
@@ -52,7 +52,7 @@ export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client
   });
 
   app.post<{ Params: { id: string } }>('/api/taches/:id/reponse', async (req, reply) => {
-    const viewer = apiViewer(req, reply);
+    const viewer = await apiViewer(req, reply);
     if (!viewer) return;
     const task = await q.task(db, viewer, req.params.id);
     if (!task) return reply.code(404).send({ erreur: `tâche introuvable : ${req.params.id}` });

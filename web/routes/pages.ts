@@ -1,14 +1,13 @@
 /** The pages people use: the buyer's inbox, the contracts (manager's views), a contract with its timeline and audit trail. */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { CheckKind } from '../../domain/policy';
 import type { Db } from '../../lib/db';
 import { mayAnswer } from '../access';
-import { submitAnswer } from '../answering';
+import { showAnswerForm, submitAnswerForm } from '../answer-form-page';
 import { auditTrail } from '../audit-trail';
 import { pageViewer } from '../auth/plugin';
 import { CONTRACT_COLUMNS, sendCsv, TRAIL_COLUMNS } from '../csv';
-import { answerFromForm, formFields, type FormBody } from '../forms/answer-form';
+import type { FormBody } from '../forms/answer-form';
 import * as q from '../queries';
 import { page, PHASE_LABELS } from '../render';
 
@@ -23,18 +22,18 @@ const notFound = { title: 'Introuvable', text: 'Ce contrat ou cette tâche n’e
 
 export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void {
   app.get('/', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (viewer) return reply.redirect(viewer.role === 'buyer' ? '/taches' : '/contrats');
   });
 
   app.get('/taches', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     return page(reply, 'tasks', { title: 'Mes tâches', tasks: await q.openTasks(db, viewer) }, viewer);
   });
 
   app.get<{ Querystring: ListQuery }>('/contrats', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const filters = filtersOf(req.query);
     const [contracts, services, collectivity] = await Promise.all([
@@ -45,13 +44,13 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
   });
 
   app.get<{ Querystring: ListQuery }>('/contrats.csv', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     return sendCsv(reply, 'contrats.csv', CONTRACT_COLUMNS, await q.contracts(db, viewer, filtersOf(req.query)));
   });
 
   app.get<{ Params: { id: string } }>('/contrats/:id', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const contract = await q.contract(db, viewer, req.params.id);
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
@@ -61,7 +60,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
   });
 
   app.get<{ Params: { id: string } }>('/contrats/:id/historique.csv', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const contract = await q.contract(db, viewer, req.params.id);
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
@@ -69,25 +68,20 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
   });
 
   app.get<{ Params: { id: string } }>('/taches/:id', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const task = await q.task(db, viewer, req.params.id);
     if (!task || !mayAnswer(viewer, task)) return page(reply.code(404), 'message', notFound, viewer);
     if (task.status !== 'open') return page(reply, 'message', { title: 'Question close', text: 'Cette question a déjà reçu une réponse ou n’est plus ouverte.', next: { href: `/contrats/${encodeURIComponent(task.contractId)}`, label: 'Voir le contrat' } }, viewer);
-    const fields = formFields(task.kind as CheckKind);
-    return page(reply, 'answer', { title: task.title, task, fields, values: {}, errors: {}, action: req.url }, viewer);
+    return showAnswerForm(reply, task, { action: req.url, viewer });
   });
 
   app.post<{ Params: { id: string }; Body: FormBody }>('/taches/:id', async (req, reply) => {
-    const viewer = pageViewer(req, reply);
+    const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const task = await q.task(db, viewer, req.params.id);
     if (!task || !mayAnswer(viewer, task)) return page(reply.code(404), 'message', notFound, viewer);
-    const fields = formFields(task.kind as CheckKind);
-    const outcome = await submitAnswer(temporal, task, answerFromForm(fields, req.body ?? {}), viewer.email);
-    if (!outcome.ok) {
-      return page(reply.code(outcome.status), 'answer', { title: task.title, task, fields, values: req.body ?? {}, errors: outcome.fieldErrors, error: outcome.message, action: req.url }, viewer);
-    }
+    if (!(await submitAnswerForm(temporal, reply, task, req.body ?? {}, viewer.email, { action: req.url, viewer }))) return reply;
     return page(reply, 'message', { title: 'Réponse enregistrée', text: 'Merci, le suivi du contrat passe à la suite.', tone: 'success', next: { href: `/contrats/${encodeURIComponent(task.contractId)}`, label: 'Voir le contrat' } }, viewer);
   });
 }

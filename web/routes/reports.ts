@@ -1,7 +1,4 @@
 /** The managers' figures: indicators page with charts, drill-down, yearly report (HTML and PDF), CSV, DECP open data. */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INDICATOR_CATALOG } from '../../domain/indicator-catalog';
 import { INDICATORS, type IndicatorId, type Policy } from '../../domain/policy';
@@ -12,15 +9,11 @@ import { htmlToPdf } from '../../reports/pdf';
 import { latestPolicy } from '../../reports/policy-of';
 import { yearlyReport } from '../../reports/yearly-report';
 import type { Viewer } from '../access';
+import { ASSETS } from '../assets';
 import { apiViewer, pageViewer } from '../auth/plugin';
 import { sendCsv } from '../csv';
 import { page, renderView } from '../render';
 
-const require = createRequire(import.meta.url);
-// The UMD build is not in chart.js's exports map: found beside its main entry.
-const CHART_JS = readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8');
-const REPORT_JS = readFileSync(new URL('../public/report.js', import.meta.url), 'utf8');
-const STYLE = readFileSync(new URL('../public/style.css', import.meta.url), 'utf8');
 
 const thisYear = () => new Date().getUTCFullYear();
 const yearOf = (raw: string | undefined) => (raw && /^\d{4}$/.test(raw) ? Number(raw) : thisYear());
@@ -39,12 +32,9 @@ async function managerPolicy(db: Db, viewer: Viewer, reply: FastifyReply, api: b
 }
 
 export function reportRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/static/chart.umd.js', async (_req, reply) => reply.type('text/javascript').header('cache-control', 'public, max-age=86400').send(CHART_JS));
-  app.get('/static/report.js', async (_req, reply) => reply.type('text/javascript').send(REPORT_JS));
-
   const withManager = (api: boolean, handler: (req: FastifyRequest, reply: FastifyReply, viewer: Viewer, policy: Policy) => Promise<unknown>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
-      const viewer = api ? apiViewer(req, reply) : pageViewer(req, reply);
+      const viewer = await (api ? apiViewer(req, reply) : pageViewer(req, reply));
       if (!viewer) return reply;
       const policy = await managerPolicy(db, viewer, reply, api);
       return policy ? handler(req, reply, viewer, policy) : reply;
@@ -94,7 +84,7 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
 
   app.get('/bilan/:annee/pdf', withManager(false, async (req, reply, _v, policy) => {
     const report = await yearlyReport(db, policy, yearOf((req.params as { annee: string }).annee));
-    const html = renderView('bilan', { report, generatedAt: new Date(), inline: { style: STYLE, chart: CHART_JS, report: REPORT_JS } });
+    const html = renderView('bilan', { report, generatedAt: new Date(), inline: ASSETS });
     const pdf = await htmlToPdf(html);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="bilan-spaser-${report.year}.pdf"`).send(pdf);
   }));
