@@ -4,21 +4,52 @@ import { cpus, totalmem } from 'node:os';
 import { Command } from 'commander';
 import { freshBenchDatabase } from './db';
 import { benchKafka } from './kafka';
+import { benchLifecycles, type LifecycleRun } from './lifecycles';
 import { benchMemory } from './memory';
 import { benchReport } from './report';
 import { loadConfig } from '../lib/config';
 import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
-  .option('--only <parts>', 'report,kafka,memory (comma-separated)', 'report,kafka,memory')
+  .option('--only <parts>', 'lifecycles,report,kafka,memory (comma-separated)', 'lifecycles,report,kafka,memory')
+  .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
+  .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .parse();
-const { only, out } = program.opts<{ only: string; out: string }>();
+const { only, out, sizes, twoWorkers } = program.opts<{ only: string; out: string; sizes: string; twoWorkers: string }>();
 const parts = new Set(only.split(','));
 
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 const results: Record<string, unknown> = { at: new Date().toISOString(), machine };
 const rows: { mesure: string; produit: string; plancher: string; rapport: string; cible: string }[] = [];
+
+if (parts.has('lifecycles')) {
+  const config = loadConfig();
+  const temporal = await benchTemporal(config);
+  try {
+    const counts = sizes.split(',').map(Number);
+    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase() }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
+    results.lifecycles = l;
+    const cpu = (r: LifecycleRun) => `${r.workflowTasksPerS.toFixed(0)} tâches workflow/s · CPU ${r.workerCpuCores.toFixed(2)} cœur · RSS ${r.workerPeakRssMiB.join(' + ')} Mio`;
+    for (const { contracts, product, floor, ratio } of l.sizes) {
+      rows.push({
+        mesure: `cycles de vie complets, ${contracts.toLocaleString('fr-FR')} contrats`,
+        produit: `${product.lifecyclesPerS.toFixed(1)} /s (${cpu(product)})`, plancher: `${floor.lifecyclesPerS.toFixed(1)} /s (${cpu(floor)})`,
+        rapport: `${ratio.toFixed(2)}×`, cible: '≥ 0,67×',
+      });
+    }
+    const two = l.twoWorkers;
+    const one = l.oneWorker;
+    rows.push({
+      mesure: `deux workers sur une file, ${two.contracts.toLocaleString('fr-FR')} contrats`,
+      produit: `${two.lifecyclesPerS.toFixed(1)} /s (parts ${two.shares.map((s) => `${Math.round(s * 100)} %`).join(' / ')} · CPU ${two.workerCpuCores.toFixed(2)} cœur)`,
+      plancher: `${one.lifecyclesPerS.toFixed(1)} /s (un worker · CPU ${one.workerCpuCores.toFixed(2)} cœur)`,
+      rapport: `${(two.lifecyclesPerS / one.lifecyclesPerS).toFixed(2)}×`, cible: 'charge partagée',
+    });
+  } finally {
+    await temporal.connection.close();
+  }
+}
 
 if (parts.has('report')) {
   const r = await benchReport(await freshBenchDatabase());

@@ -1,5 +1,6 @@
 /** The benchmarks' Temporal namespace, with the product's search attributes (created on a stack started before it existed). */
 import type { Client } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import type { Config } from '../lib/config';
@@ -12,8 +13,8 @@ const TYPES = { Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TY
 export async function benchTemporal(config: Config): Promise<Client> {
   const client = await connectTemporal({ ...config.temporal, namespace: BENCH_NAMESPACE }, 'bench');
   const service = client.connection.workflowService;
-  await service.registerNamespace({ namespace: BENCH_NAMESPACE, workflowExecutionRetentionPeriod: { seconds: 86_400 } }).catch(() => undefined);
-  const { keys } = await client.connection.operatorService.listSearchAttributes({ namespace: BENCH_NAMESPACE });
+  await service.registerNamespace({ namespace: BENCH_NAMESPACE, workflowExecutionRetentionPeriod: msToTs('1 day') }).catch(() => undefined);
+  const { customAttributes: keys } = await client.connection.operatorService.listSearchAttributes({ namespace: BENCH_NAMESPACE });
   const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !keys?.[name]);
   if (missing.length) {
     await client.connection.operatorService.addSearchAttributes({

@@ -1,0 +1,17 @@
+/** The floor's worker: the product worker's settings, the floor workflow, a no-op activity. */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../lib/config';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const config = loadConfig();
+const worker = await Worker.create({
+  connection: await NativeConnection.connect({ address: config.temporal.address }),
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+  workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
+  activities: { noop: async () => undefined },
+});
+process.once('SIGTERM', () => worker.shutdown());
+await worker.run();
