@@ -107,7 +107,7 @@ export async function benchKafka(config: Config, temporal: Client, { rate = 200,
   for (const [name, sink] of [['product', product], ['floor', floor]] as const) {
     const fixed = `bench.${run}.${name}.fixed`;
     const max = `bench.${run}.${name}.max`;
-    await ensureTopics(kafka, [fixed, `${fixed}.dlq`, max, `${max}.dlq`], partitions);
+    await ensureTopics(kafka, [fixed, `${fixed}.dlq`, max, `${max}.dlq`], { numPartitions: partitions });
     results[`${name}Fixed`] = await drive(kafka, fixed, sink(fixed), `${run}-${name}-f`, rate * seconds, rate);
     results[`${name}Max`] = await drive(kafka, max, sink(max), `${run}-${name}-m`, backlog);
   }

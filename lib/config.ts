@@ -12,12 +12,26 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('spaser'),
   TEMPORAL_UI_PORT: z.coerce.number().int().positive().default(8233),
+  /** Temporal Cloud with an API key (TLS on). */
+  TEMPORAL_API_KEY: z.string().optional(),
+  /** mTLS to a self-hosted cluster or Temporal Cloud: client certificate and key files (PEM). */
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
   /** Workflows kept in the worker's sticky cache; bounds its memory (each cached contract holds its state). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
+  /** A workflow bundle built ahead (bundleWorkflowCode): the worker starts in a second instead of bundling. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('spaser'),
   KAFKA_CONTROLLER_PORT: z.coerce.number().int().positive().default(9093),
   KAFKA_TOPIC_PREFIX: z.string().default('spaser.'),
+  /** Partitions and replicas of the topics the product creates (a cluster wants 3 replicas). */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().positive().default(3),
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().positive().default(1),
+  KAFKA_SSL: z.stringbool().default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().positive().default(1025),
   SMTP_SECURE: z.stringbool().default(false),
@@ -54,6 +68,9 @@ const EnvSchema = z.object({
     }
   })
   .superRefine((e, ctx) => {
+    if (!e.TEMPORAL_TLS_CERT !== !e.TEMPORAL_TLS_KEY) ctx.addIssue({ code: 'custom', path: ['TEMPORAL_TLS_KEY'], message: 'TEMPORAL_TLS_CERT et TEMPORAL_TLS_KEY vont ensemble' });
+  })
+  .superRefine((e, ctx) => {
     if (e.AUTH_MODE !== 'oidc') return;
     for (const key of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const) {
       if (!e[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'requis quand AUTH_MODE=oidc' });
@@ -64,8 +81,13 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
   databaseUrl: string;
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; maxCachedWorkflows: number };
-  kafka: { brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; maxCachedWorkflows: number; workflowBundlePath?: string;
+    apiKey?: string; clientCert?: { certPath: string; keyPath: string };
+  };
+  kafka: {
+    brokers: string[]; clientId: string; controllerPort: number; topicPrefix: string; topicPartitions: number; replicationFactor: number;
+    ssl: boolean; sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+  };
   smtp: { host: string; port: number; secure: boolean; auth?: { user: string; pass: string }; from: string };
   mailApiUrl: string;
   mail: { leaseMs: number };
@@ -95,13 +117,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     temporal: {
       address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT,
-      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      apiKey: e.TEMPORAL_API_KEY,
+      clientCert: e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY } : undefined,
     },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,
       controllerPort: e.KAFKA_CONTROLLER_PORT,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      topicPartitions: e.KAFKA_TOPIC_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      ssl: e.KAFKA_SSL,
+      sasl: e.KAFKA_SASL_MECHANISM ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME ?? '', password: e.KAFKA_SASL_PASSWORD ?? '' } : undefined,
     },
     smtp: {
       host: e.SMTP_HOST,

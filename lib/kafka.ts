@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
@@ -19,6 +19,8 @@ export function createKafka(config: Config['kafka'], logger: Logger): Kafka {
   return new Kafka({
     clientId: config.clientId,
     brokers: config.brokers,
+    ssl: config.ssl,
+    sasl: config.sasl as SASLOptions | undefined, // the mechanism and its credentials, as kafkajs types them per mechanism
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>
@@ -37,15 +39,21 @@ export const producerOptions: ProducerConfig = {
   createPartitioner: Partitioners.DefaultPartitioner,
 };
 
-/** Creates the topics that do not exist yet (idempotent), so no first write waits for auto-creation. */
-export async function ensureTopics(kafka: Kafka, names: string[], numPartitions = 3): Promise<void> {
+/**
+ * Creates the topics that do not exist yet (idempotent), so no first write waits for auto-creation. Existing
+ * topics are left as they are: on a cluster, an operator may have sized them.
+ */
+export async function ensureTopics(kafka: Kafka, names: string[], { numPartitions = 3, replicationFactor = 1 } = {}): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = names.filter((n) => !existing.has(n));
-    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }
 }
+
+/** The configured size of the topics the product creates. */
+export const topicSizing = (config: Config['kafka']) => ({ numPartitions: config.topicPartitions, replicationFactor: config.replicationFactor });

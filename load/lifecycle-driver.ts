@@ -5,6 +5,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { contractWorkflowId } from '../domain/contract';
+import type { CheckKind } from '../domain/policy';
 import { answerTaskUpdate, contractLifecycle, statusQuery, type LifecycleStatus } from '../workflows/contract-lifecycle';
 import type { ScriptedContract } from './scripted-contracts';
 
@@ -30,34 +31,49 @@ export function pollBackoff(): { wait(): Promise<void>; reset(): void } {
   };
 }
 
-export async function driveLifecycle(client: Client, taskQueue: string, c: ScriptedContract, { tolerateFaults = false } = {}): Promise<DrivenLifecycle> {
+export interface DriveOptions {
+  /** Start the workflow here (false: it is registered some other way, through Kafka). */
+  start?: boolean;
+  /** The answers given by hand; a question without one waits for an event to answer it. */
+  answers?: Partial<Record<CheckKind, unknown>>;
+  /** Retry queries and updates that fail while a part of the system is down. */
+  tolerateFaults?: boolean;
+  /** Give up (throw) when the contract has not closed by then. */
+  timeoutMs?: number;
+}
+
+export async function driveLifecycle(client: Client, taskQueue: string, c: ScriptedContract, options: DriveOptions = {}): Promise<DrivenLifecycle> {
+  const { start = true, answers = c.answers, tolerateFaults = false, timeoutMs = 30 * 60_000 } = options;
   const workflowId = contractWorkflowId(c.facts.id);
-  const started = await client.workflow.start(contractLifecycle, { taskQueue, workflowId, args: [{ contract: c.facts }] });
+  const started = start ? await client.workflow.start(contractLifecycle, { taskQueue, workflowId, args: [{ contract: c.facts }] }) : undefined;
   const handle = client.workflow.getHandle<typeof contractLifecycle>(workflowId);
   const groups: number[] = [];
   const poll = pollBackoff();
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`${c.facts.id} not closed after ${timeoutMs} ms`);
     let s: LifecycleStatus;
     try {
       s = await handle.query(statusQuery);
     } catch (err) {
-      if (!tolerateFaults) throw err;
-      await delay(500); // worker restarting: the query has no one to answer it yet
+      if (!tolerateFaults && start) throw err;
+      await delay(500); // not registered yet, or the worker is restarting: no one answers the query yet
       continue;
     }
     if (s.phase === 'closure') {
       await handle.result().catch(() => undefined);
-      return { workflowId, firstRunId: started.firstExecutionRunId, groups, final: s };
+      return { workflowId, firstRunId: started?.firstExecutionRunId ?? '', groups, final: s };
     }
-    if (!s.openTasks.length) {
+    const mine = s.openTasks.filter((t) => t.kind in answers);
+    if (!mine.length) {
       await poll.wait();
       continue;
     }
     poll.reset();
-    groups.push(s.openTasks.length);
-    await Promise.all(s.openTasks.map(async (t) => {
+    groups.push(mine.length);
+    await Promise.all(mine.map(async (t) => {
       try {
-        await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: t.id, answer: c.answers[t.kind], by: c.facts.buyer.email }] });
+        await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: t.id, answer: answers[t.kind], by: c.facts.buyer.email }] });
       } catch (err) {
         // Under faults an update may be cut off after it was accepted; the next round sees what stuck.
         if (!tolerateFaults) throw err;

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { ContractEventConsumer } from '../events/contract-event-consumer';
 import { loadConfig, type Config } from '../lib/config';
-import { createKafka, ensureTopics, topics } from '../lib/kafka';
+import { createKafka, ensureTopics, topics, topicSizing } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { runUntilSignal, stopLatch } from './lifecycle';
@@ -10,7 +10,7 @@ import { runUntilSignal, stopLatch } from './lifecycle';
 export async function createConsumerApp(config: Config, logger: Logger, options: { taskQueue?: string; groupId?: string } = {}) {
   const kafka = createKafka(config.kafka, logger);
   const names = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters]);
+  await ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters], topicSizing(config.kafka));
   const client = await connectTemporal(config.temporal);
   const consumer = new ContractEventConsumer(kafka, client, logger, {
     topic: names.contractEvents,

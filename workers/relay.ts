@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { OutboxRelay } from '../events/outbox-relay';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
+import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { runUntilSignal } from './lifecycle';
 
 export async function createRelayApp(config: Config, logger: Logger) {
   const kafka = createKafka(config.kafka, logger);
   const names = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, [names.indicatorEvents, names.taskEvents]);
+  await ensureTopics(kafka, [names.indicatorEvents, names.taskEvents], topicSizing(config.kafka));
   const db = createDb(config.databaseUrl, 2);
   const relay = new OutboxRelay(db, kafka.producer(producerOptions), logger);
   await relay.connect();

@@ -5,9 +5,10 @@ import { createActivities } from '../activities';
 import { mailDeps } from '../activities/mail';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics } from '../lib/kafka';
+import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
+import { temporalConnectionOptions } from '../lib/temporal';
 import { runUntilSignal } from './lifecycle';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -18,10 +19,10 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
   const db = createDb(config.databaseUrl);
   const kafka = createKafka(config.kafka, logger);
   const topicNames = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, Object.values(topicNames));
+  await ensureTopics(kafka, Object.values(topicNames), topicSizing(config.kafka));
   const producer = kafka.producer(producerOptions);
   const mailer = createMailer(config.smtp);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   await producer.connect();
 
   const worker = await Worker.create({
@@ -70,5 +71,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
   installTemporalLogger(logger);
-  await runUntilSignal(logger, [await createWorkerApp(config, logger)]);
+  await runUntilSignal(logger, [await createWorkerApp(config, logger, { workflowBundlePath: config.temporal.workflowBundlePath })]);
 }

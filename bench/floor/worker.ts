@@ -2,11 +2,12 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
+import { temporalConnectionOptions } from '../../lib/temporal';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const config = loadConfig();
 const worker = await Worker.create({
-  connection: await NativeConnection.connect({ address: config.temporal.address }),
+  connection: await NativeConnection.connect(temporalConnectionOptions(config.temporal)),
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,

@@ -15,7 +15,7 @@ import { createDb, type Db } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
 import { startMailReceiver, type ReceiverFaults } from '../../stack/mail-receiver';
 import { testConfig, uniqueId } from '../support/env';
-import { Mailbox } from '../support/mailbox';
+import { Mailbox } from '../../stack/mailbox';
 import { freePort } from '../support/web-env';
 
 const PROBE = fileURLToPath(new URL('../support/workflows/mail-probe.ts', import.meta.url));

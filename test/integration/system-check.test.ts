@@ -8,7 +8,7 @@ import { createLogger } from '../../lib/logger';
 import { createWorkerApp } from '../../workers/worker';
 import type { systemCheck } from '../../workflows/system-check';
 import { testConfig, uniqueId } from '../support/env';
-import { Mailbox } from '../support/mailbox';
+import { Mailbox } from '../../stack/mailbox';
 
 const config = testConfig();
 const logger = createLogger('test', 'warn');

@@ -4,7 +4,7 @@ import type { Db } from '../../lib/db';
 import { TaskLinks } from '../../mail/links';
 import { testConfig } from './env';
 import { eventually } from './eventually';
-import { Mailbox } from './mailbox';
+import { Mailbox } from '../../stack/mailbox';
 
 const SUBJECTS: Record<string, RegExp> = {
   'task-opened': /^\[SPASER\] (À décider|Revue annuelle)/,

@@ -9,7 +9,7 @@ import { createWebApp } from '../../workers/web';
 import { createWorkerApp } from '../../workers/worker';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
-import { Mailbox } from './mailbox';
+import { Mailbox } from '../../stack/mailbox';
 
 export async function freePort(): Promise<number> {
   const server = createServer();

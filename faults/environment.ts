@@ -1,0 +1,71 @@
+/**
+ * The fault suite's own PostgreSQL, Kafka broker and SMTP receiver (other ports, their own data under
+ * `.stack/faults`), so it can restart them without disturbing the development stack or other tests. Temporal is
+ * the stack's: the suite does not restart it.
+ */
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../lib/config';
+import { waitUntil } from '../stack/process';
+import type { Service } from '../stack/service';
+import { kafkaService } from '../stack/services/kafka';
+import { mailService } from '../stack/services/mail';
+import { postgresService } from '../stack/services/postgres';
+
+export type FaultyPart = 'postgres' | 'kafka' | 'mail';
+
+export interface FaultEnvironment {
+  /** What the product's processes get in their environment. */
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  up(): Promise<void>;
+  /** Stops a part, leaves it down for `downMs`, starts it again and waits until it is healthy. */
+  restart(part: FaultyPart, downMs: number): Promise<void>;
+  down(): Promise<void>;
+}
+
+export function faultEnvironment(run: string, base: Config = loadConfig()): FaultEnvironment {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STACK_DIR: join(base.stackDir, 'faults'),
+    DATABASE_URL: 'postgresql://spaser:spaser@127.0.0.1:15532/spaser_faults',
+    KAFKA_BROKERS: '127.0.0.1:19592',
+    KAFKA_CONTROLLER_PORT: '19593',
+    KAFKA_TOPIC_PREFIX: `faults.${run}.`,
+    SMTP_PORT: '11025',
+    MAIL_API_URL: 'http://127.0.0.1:18025',
+    TEMPORAL_NAMESPACE: 'spaser-bench',
+    TEMPORAL_TASK_QUEUE: `faults-${run}`,
+    // A killed worker's claim on a mail lapses quickly, so the retry does not wait long.
+    MAIL_LEASE_SECONDS: '5',
+    LOG_LEVEL: 'warn',
+  };
+  const config = loadConfig(env);
+  const services: Record<FaultyPart, Service> = { postgres: postgresService(config), kafka: kafkaService(config), mail: mailService(config) };
+
+  const start = async (s: Service) => {
+    if (!(await s.healthy())) {
+      await s.stop();
+      await s.start();
+      await waitUntil(s.name, () => s.healthy(), s.startTimeoutSec * 1000);
+    }
+    await s.afterStart?.();
+  };
+
+  return {
+    env,
+    config,
+    async up() {
+      for (const s of Object.values(services)) await s.prepare();
+      await Promise.all(Object.values(services).map(start));
+    },
+    async restart(part, downMs) {
+      const s = services[part];
+      await s.stop();
+      await new Promise((r) => setTimeout(r, downMs));
+      await start(s);
+    },
+    async down() {
+      await Promise.all(Object.values(services).map((s) => s.stop()));
+    },
+  };
+}
