@@ -3,6 +3,7 @@
  * contract counts in the denominator and in the numerator (0/1); a count or sum indicator's event carries a value.
  */
 import type { AwardAnswer } from './answers';
+import { addMonths } from './dates';
 import { isFormal, type Decisions } from './rules';
 import type { ContractFacts } from './contract';
 import type { IndicatorId, Policy } from './policy';
@@ -62,6 +63,11 @@ export function unsuccessfulIndicators(at: string, policy: Policy): IndicatorEve
 export function sourcingIndicators(at: string, decisions: Decisions, policy: Policy): IndicatorEvent[] {
   if (!decisions.sourcing?.sessionHeld) return [];
   return keepListed([{ indicator: 'sourcing-sessions', year: yearOf(at), value: 1, inDenominator: false }], policy);
+}
+
+/** Hours of execution year n count in the calendar year of the review that reports them: start + n years. */
+export function insertionHoursYear(startDate: string, executionYear: number): number {
+  return yearOf(addMonths(startDate, 12 * executionYear));
 }
 
 export function insertionHoursIndicators(year: number, hours: number, policy: Policy): IndicatorEvent[] {

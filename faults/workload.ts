@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Answers } from '../domain/answers';
 import { isoDay } from '../domain/dates';
-import { awardIndicators, insertionHoursIndicators, sourcingIndicators, unsuccessfulIndicators, type IndicatorEvent } from '../domain/indicators';
+import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators, type IndicatorEvent } from '../domain/indicators';
 import type { CheckKind, Policy } from '../domain/policy';
 import * as rules from '../domain/rules';
 import { scriptedContracts, type ScriptedContract } from '../load/scripted-contracts';
@@ -95,7 +95,7 @@ export function expectedIndicators(c: FaultContract, policy: Policy, nowMs = Dat
   events.push(...awardIndicators(c.facts, decisions, award, policy));
   for (const year of [1, 2]) {
     if (rules.executionChecks(ctx(), year, today).some((s) => s.kind === 'insertion-hours')) {
-      events.push(...insertionHoursIndicators(year, c.answers['insertion-hours'].hours, policy));
+      events.push(...insertionHoursIndicators(insertionHoursYear(award.startDate, year), c.answers['insertion-hours'].hours, policy));
     }
   }
   return events;

@@ -5,7 +5,7 @@ import {
 import type { Answers } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
-import { awardIndicators, insertionHoursIndicators, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
+import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
 import { PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
 import * as rules from '../domain/rules';
 import { SA } from '../domain/search-attributes';
@@ -174,7 +174,10 @@ function onAnswer(lc: Lifecycle) {
     (state.decisions as Record<string, unknown>)[kind] = answer;
     const now = isoDay(Date.now());
     if (kind === 'sourcing') lc.recorder.indicator(sourcingIndicators(now, state.decisions, state.policy));
-    if (kind === 'insertion-hours') lc.recorder.indicator(insertionHoursIndicators(task.year ?? 0, (answer as Answers['insertion-hours']).hours, state.policy));
+    if (kind === 'insertion-hours') {
+      const year = insertionHoursYear(state.contract.startDate ?? lc.facts.plannedAwardDate, task.year ?? 0);
+      lc.recorder.indicator(insertionHoursIndicators(year, (answer as Answers['insertion-hours']).hours, state.policy));
+    }
     if (kind === 'award-record') recordAward(lc, answer as Answers['award-record']);
     if (kind === 'label-validity') renewLabels(lc, answer as Answers['label-validity']);
   };

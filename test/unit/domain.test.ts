@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAnswer } from '../../domain/answers';
 import { addMonths } from '../../domain/dates';
-import { awardIndicators } from '../../domain/indicators';
+import { awardIndicators, insertionHoursYear } from '../../domain/indicators';
 import { taskTimeline } from '../../domain/task-timeline';
 import { readPolicy } from '../../activities/policy';
 import { POLICIES_DIR } from '../../workers/worker';
@@ -45,5 +45,13 @@ describe('award indicators', () => {
     expect(byId['env-criterion']).toMatchObject({ value: 1 });
     expect(byId['local-share']).toBeUndefined(); // not in Clermont's list
     for (const e of events) expect(clermont.indicators).toContain(e.indicator);
+  });
+});
+
+describe('insertion hours', () => {
+  it('count in the calendar year of the review that reports them, not under the execution year', () => {
+    expect(insertionHoursYear('2024-03-01', 1)).toBe(2025);
+    expect(insertionHoursYear('2024-03-01', 2)).toBe(2026);
+    expect(insertionHoursYear('2024-12-31', 1)).toBe(2025);
   });
 });

@@ -88,7 +88,9 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   }
   expect(await d.expectClosed()).toBe('COMPLETED');
   const reported = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'insertion-hours' }, orderBy: { year: 'asc' } });
-  expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[1, 1500], [2, 1600]]);
+  // Each year's hours count in the calendar year of the review that reported them: award + 1 year, + 2 years.
+  const startYear = new Date(awardedAt).getUTCFullYear();
+  expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[startYear + 1, 1500], [startYear + 2, 1600]]);
   // One mail per question (the yearly reviews included) and the partner's invitation, each received once.
   expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 15, 'partner-kickoff': 1 });
   // With no manager named, Dijon's public procurement service receives escalations.
