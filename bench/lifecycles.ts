@@ -12,7 +12,7 @@ import { driveLifecycle, pollBackoff, POLL_MS } from '../load/lifecycle-driver';
 import { inPool } from '../load/pool';
 import { scriptedContracts } from '../load/scripted-contracts';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
-import { floorAnswerUpdate, floorLifecycle, floorOpenQuery, type FloorShape } from './floor/workflow';
+import { floorAnswerSignal, floorLifecycle, floorOpenQuery, type FloorShape } from './floor/workflow';
 import { BENCH_NAMESPACE } from './temporal';
 
 const PRODUCT_WORKER = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
@@ -107,15 +107,17 @@ async function driveFloor(temporal: Client, taskQueue: string, workflowId: strin
   const started = await temporal.workflow.start(floorLifecycle, { taskQueue, workflowId, args: [shape] });
   const handle = temporal.workflow.getHandle<typeof floorLifecycle>(workflowId);
   const poll = pollBackoff();
+  const sent = new Set<number>();
   for (;;) {
     const { open, done } = await handle.query(floorOpenQuery);
     if (done) break;
-    if (!open.length) {
+    const fresh = open.filter((slot) => !sent.has(slot));
+    if (!fresh.length) {
       await poll.wait();
       continue;
     }
     poll.reset();
-    await Promise.all(open.map((slot) => handle.executeUpdate(floorAnswerUpdate, { args: [slot] })));
+    await Promise.all(fresh.map((slot) => handle.signal(floorAnswerSignal, slot).then(() => sent.add(slot))));
   }
   await handle.result();
   return { workflowId, firstRunId: started.firstExecutionRunId };

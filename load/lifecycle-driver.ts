@@ -1,12 +1,12 @@
 /**
  * Plays the people of a scripted contract: starts its lifecycle, then answers every question it asks through the
- * real `answerTask` update, as the web app does, until the contract reaches closure.
+ * real `answer` signal, as the web app does, until the contract reaches closure.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { contractWorkflowId } from '../domain/contract';
 import type { CheckKind } from '../domain/policy';
-import { answerTaskUpdate, contractLifecycle, statusQuery, type LifecycleStatus } from '../workflows/contract-lifecycle';
+import { answerTaskSignal, contractLifecycle, statusQuery, type LifecycleStatus } from '../workflows/contract-lifecycle';
 import type { ScriptedContract } from './scripted-contracts';
 
 export interface DrivenLifecycle {
@@ -18,6 +18,7 @@ export interface DrivenLifecycle {
 }
 
 export const POLL_MS = 100;
+const RESEND_AFTER_MS = 60_000;
 
 /** Polls quickly right after an answer, then backs off to once a second: people do not refresh faster. */
 export function pollBackoff(): { wait(): Promise<void>; reset(): void } {
@@ -48,6 +49,7 @@ export async function driveLifecycle(client: Client, taskQueue: string, c: Scrip
   const started = start ? await client.workflow.start(contractLifecycle, { taskQueue, workflowId, args: [{ contract: c.facts }] }) : undefined;
   const handle = client.workflow.getHandle<typeof contractLifecycle>(workflowId);
   const groups: number[] = [];
+  const sent = new Map<string, number>();
   const poll = pollBackoff();
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -64,7 +66,9 @@ export async function driveLifecycle(client: Client, taskQueue: string, c: Scrip
       await handle.result().catch(() => undefined);
       return { workflowId, firstRunId: started?.firstExecutionRunId ?? '', groups, final: s };
     }
-    const mine = s.openTasks.filter((t) => t.kind in answers);
+    // A signal is taken when the workflow next runs: until then the task still shows open, so it is not sent again
+    // unless it stays open long after (the signal was lost with a fault).
+    const mine = s.openTasks.filter((t) => t.kind in answers && Date.now() - (sent.get(t.id) ?? 0) > RESEND_AFTER_MS);
     if (!mine.length) {
       await poll.wait();
       continue;
@@ -73,10 +77,10 @@ export async function driveLifecycle(client: Client, taskQueue: string, c: Scrip
     groups.push(mine.length);
     await Promise.all(mine.map(async (t) => {
       try {
-        await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: t.id, answer: answers[t.kind], by: c.facts.buyer.email }] });
+        await handle.signal(answerTaskSignal, { taskId: t.id, answer: answers[t.kind], by: c.facts.buyer.email });
+        sent.set(t.id, Date.now());
       } catch (err) {
-        // Under faults an update may be cut off after it was accepted; the next round sees what stuck.
-        if (!tolerateFaults) throw err;
+        if (!tolerateFaults) throw err; // Temporal unreachable for a moment: the next round sends it again
       }
     }));
   }

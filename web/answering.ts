@@ -1,8 +1,8 @@
-/** Hands a person's answer to the contract's workflow (the answerTask update), after checking it against its schema. */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+/** Hands a person's answer to the contract's workflow (the `answer` signal), after checking it against its schema. */
+import type { Client } from '@temporalio/client';
 import { ANSWER_SCHEMAS } from '../domain/answers';
 import type { CheckKind } from '../domain/policy';
-import { answerTaskUpdate } from '../workflows/contract-lifecycle';
+import { answerTaskSignal } from '../workflows/contract-lifecycle';
 import { fieldLabel } from './forms/labels';
 
 export type AnswerOutcome =
@@ -32,12 +32,8 @@ export async function submitAnswer(temporal: Client, task: AnswerableTask, answe
     const message = Object.entries(fieldErrors).map(([f, m]) => `${fieldLabel(f)} (${f}) : ${m}`).join(' ; ');
     return { ok: false, status: 400, message: `Réponse invalide : ${message}`, fieldErrors };
   }
-  try {
-    await temporal.workflow.getHandle(task.contract.workflowId).executeUpdate(answerTaskUpdate, { args: [{ taskId: task.id, answer, by }] });
-    return { ok: true };
-  } catch (err) {
-    // The workflow's validator refused it: the task was answered meanwhile, or closed.
-    if (err instanceof WorkflowUpdateFailedError) return { ok: false, status: 409, message: (err.cause?.message ?? err.message), fieldErrors: {} };
-    throw err;
-  }
+  // Checked here against the task's state and schema; should it have been answered meanwhile, the workflow ignores
+  // this one and says so in the audit trail.
+  await temporal.workflow.getHandle(task.contract.workflowId).signal(answerTaskSignal, { taskId: task.id, answer, by });
+  return { ok: true };
 }

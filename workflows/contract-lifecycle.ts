@@ -44,6 +44,16 @@ export interface LifecycleStatus {
   sleepingUntil?: string;
 }
 
+/**
+ * How people's answers reach the workflow (web app, CLI, API): a signal, recorded in history where it arrived.
+ * An answer to a task that is not open, already answered or invalid is ignored and logged.
+ */
+export const answerTaskSignal = defineSignal<[AnswerTaskInput]>('answer');
+/**
+ * The first answer path, kept so histories that used it replay. Not used by the product any more: on a worker
+ * that lost its cache, an update delivered after an empty workflow task can record a history the SDK cannot
+ * replay (temporalio/sdk-core#1146, found by the fault suite; test/histories/upstream/).
+ */
 export const answerTaskUpdate = defineUpdate<{ accepted: true }, [AnswerTaskInput]>('answerTask');
 export const contractEventSignal = defineSignal<[ContractEvent]>('contractEvent');
 export const statusQuery = defineQuery<LifecycleStatus>('status');
@@ -104,6 +114,16 @@ function registerHandlers(lc: Lifecycle): void {
     },
     { validator: ({ taskId, answer }) => void validateAnswer(lc, taskId, answer) },
   );
+  setHandler(answerTaskSignal, ({ taskId, answer, by }) => {
+    let value: unknown;
+    try {
+      value = validateAnswer(lc, taskId, answer);
+    } catch (err) {
+      lc.recorder.log(by, 'answer.ignored', `Réponse ignorée : ${(err as Error).message}`, { taskId });
+      return;
+    }
+    lc.state.tasks[taskId]!.received = { answer: value, by, at: new Date().toISOString() };
+  });
 }
 
 async function start(lc: Lifecycle): Promise<void> {

@@ -15,3 +15,14 @@ it.each(files)('replays %s with the current workflow code', async (file) => {
   const history = historyFromJSON(JSON.parse(readFileSync(new URL(file, HISTORIES_DIR), 'utf8')));
   await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, file);
 });
+
+/**
+ * Recorded by the fault suite with answers sent as updates: a worker killed after an empty workflow task, the next
+ * task carrying an update, and the SDK wrote a history it cannot replay (temporalio/sdk-core#1146). This is why
+ * answers are signals. When this starts to replay, the SDK has fixed it.
+ */
+it.fails('still cannot replay the update history of sdk-core#1146', async () => {
+  const file = new URL('upstream/sdk-core-1146-update-after-empty-task.json', HISTORIES_DIR);
+  const history = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')));
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'sdk-core-1146');
+});
