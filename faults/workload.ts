@@ -74,34 +74,37 @@ export function answersByHand(c: FaultContract): Partial<Record<CheckKind, unkno
   return rest;
 }
 
+/** The decisions a contract's people take up to its award, asking only the questions the rules ask. */
+function decisionsUpToAward(c: FaultContract, policy: Policy): Partial<Answers> {
+  const decisions: Partial<Answers> = {};
+  const ctx = () => ({ contract: c.facts, policy, decisions });
+  const ask = (specs: rules.CheckSpec[]) => specs.forEach((s) => ((decisions as Record<string, unknown>)[s.kind] = c.answers[s.kind]));
+  for (const phase of [rules.programmingChecks, rules.sourcingChecks, rules.cadChecks, rules.consultationChecks, rules.awardChecks]) ask(phase(ctx()));
+  return decisions;
+}
+
 /**
  * The indicator events a contract must end with, from the domain rules and its script: the questions asked phase
  * by phase, then the events of its answers. A contract terminated at registration has none.
  */
 export function expectedIndicators(c: FaultContract, policy: Policy, nowMs = Date.now()): IndicatorEvent[] {
   if (c.role === 'terminated') return [];
-  const decisions: Partial<Answers> = {};
-  const ctx = () => ({ contract: c.facts, policy, decisions });
-  const ask = (specs: rules.CheckSpec[]) => specs.forEach((s) => ((decisions as Record<string, unknown>)[s.kind] = c.answers[s.kind]));
+  const decisions = decisionsUpToAward(c, policy);
   const today = isoDay(nowMs);
-  ask(rules.programmingChecks(ctx()));
-  ask(rules.sourcingChecks(ctx()));
   const events = [...sourcingIndicators(today, decisions, policy)];
-  ask(rules.cadChecks(ctx()));
-  ask(rules.consultationChecks(ctx()));
-  ask(rules.awardChecks(ctx()));
   const award = c.answers['award-record'];
   if (award.outcome === 'unsuccessful') return [...events, ...unsuccessfulIndicators(today, policy)];
   events.push(...awardIndicators(c.facts, decisions, award, policy));
   for (const year of [1, 2]) {
-    if (rules.executionChecks(ctx(), year, today).some((s) => s.kind === 'insertion-hours')) {
+    if (rules.executionChecks({ contract: c.facts, policy, decisions }, year, today).some((s) => s.kind === 'insertion-hours')) {
       events.push(...insertionHoursIndicators(insertionHoursYear(award.startDate, year), c.answers['insertion-hours'].hours, policy));
     }
   }
   return events;
 }
 
-/** Partner kickoff mails the run must deliver: one per awarded contract with an insertion clause. */
-export function expectsPartnerKickoff(c: FaultContract): boolean {
-  return c.role !== 'terminated' && c.answers['award-record'].outcome === 'awarded' && c.answers['insertion-clause'].feasible;
+/** Whether the partner must be invited to the kickoff: an awarded contract whose insertion clause was retained. */
+export function expectsPartnerKickoff(c: FaultContract, policy: Policy): boolean {
+  if (c.role === 'terminated' || c.answers['award-record'].outcome !== 'awarded') return false;
+  return rules.insertionPartnerInvited({ contract: c.facts, policy, decisions: decisionsUpToAward(c, policy) });
 }
