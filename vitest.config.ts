@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -8,6 +8,10 @@ export default defineConfig({
     setupFiles: ['test/support/quiet-runtime.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    include: ['test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'product', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/faults/**'], sequence: { groupOrder: 0 } } },
+      // The fault suite restarts brokers and kills workers: it runs alone, after the rest, so it slows no other test.
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -9,6 +9,7 @@
  * The one gap left: killed between the 250 and the UPDATE (a few ms). The retry then resends with the same
  * Message-ID, which mail servers and clients use to drop duplicates.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
@@ -73,10 +74,12 @@ export function createMailActivities(deps: MailDeps) {
           from: mailFrom, to: n.to, cc: n.cc, messageId, ...message,
           headers: { 'X-Spaser-Notification': notificationId, 'X-Spaser-Contract': n.contractId },
         });
-        await db.notification.updateMany({
+        // Handed over: it must never go again. Should the database be down (a restart), keep the claim alive and
+        // retry the record rather than fail the attempt, which would send the mail a second time.
+        await untilWritten(() => db.notification.updateMany({
           where: ours,
           data: { status: 'sent', sentAt: new Date(), smtpResponse: String(info.response), leaseUntil: null },
-        });
+        }));
         return { status: 'sent', messageId };
       } catch (err) {
         const code = (err as { code?: string }).code;
@@ -87,6 +90,19 @@ export function createMailActivities(deps: MailDeps) {
       }
     },
   };
+}
+
+/** Retries a write once a second for up to `forMs` (an activity heartbeating meanwhile keeps its attempt). */
+async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (;;) {
+    try {
+      return await write();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await delay(1000);
+    }
+  }
 }
 
 /** Takes the mail for one attempt if nobody holds it; returns the attempt number, or undefined. */

@@ -54,7 +54,10 @@ function describe(events: HistoryEvent[]): TrailEntry[] {
       const s = Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0);
       add('timer.started', `Attente jusqu’au ${new Date(at.getTime() + s * 1000).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}`);
     } else if (e.timerFiredEventAttributes) add('timer.fired', 'Échéance atteinte');
-    else if (e.workflowExecutionSignaledEventAttributes) add('signal', `Événement reçu (${e.workflowExecutionSignaledEventAttributes.signalName})`, e.workflowExecutionSignaledEventAttributes.identity ?? 'moteur');
+    else if (e.workflowExecutionSignaledEventAttributes) {
+      const { signalName, identity } = e.workflowExecutionSignaledEventAttributes;
+      add('signal', signalName === 'answer' ? 'Réponse reçue par le suivi' : `Événement reçu (${signalName})`, identity ?? 'moteur');
+    }
     else if (e.workflowExecutionUpdateAcceptedEventAttributes) add('update.accepted', 'Réponse acceptée par le suivi', e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.meta?.identity ?? 'moteur');
     else if (e.workflowExecutionContinuedAsNewEventAttributes) add('workflow.continued', 'Nouvelle année d’exécution (historique renouvelé)');
     else if (e.workflowExecutionCompletedEventAttributes) add('workflow.completed', 'Suivi terminé');

@@ -89,7 +89,7 @@ it('a buyer answers from the inbox; the manager finds the contract, its timeline
   expect(await steps.locator('tr', { hasText: 'programmation' }).textContent()).toContain(buyer.email);
   expect(await steps.locator('tr', { hasText: 'Sourcing' }).textContent()).toContain('Ouverte');
   const trail = (await managerPage.locator('#historique').textContent())!;
-  for (const line of ['Question posée', 'Réponse', 'Mail remis au serveur SMTP', 'Suivi démarré', 'Réponse acceptée par le suivi']) expect(trail).toContain(line);
+  for (const line of ['Question posée', 'Réponse', 'Mail remis au serveur SMTP', 'Suivi démarré', 'Réponse reçue par le suivi']) expect(trail).toContain(line);
 
   const csv = await managerPage.request.get(`${env.url}/contrats/${contract.id}/historique.csv`);
   expect(csv.headers()['content-type']).toContain('text/csv');

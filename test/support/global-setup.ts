@@ -17,6 +17,12 @@ declare module 'vitest' {
 /** Once per run: the stack must be up; a fresh test database; the workflow bundle built once for all files. */
 export default async function setup(project: TestProject): Promise<void> {
   process.env.VITEST_RUN_ID ??= Date.now().toString(36);
+  // Called for the root and for each project, possibly at once: the work is shared through one promise.
+  const shared = globalThis as { spaserTestSetup?: Promise<string> };
+  project.provide('workflowBundlePath', await (shared.spaserTestSetup ??= prepareRun()));
+}
+
+async function prepareRun(): Promise<string> {
   const down: string[] = [];
   for (const service of allServices(loadConfig())) if (!(await service.healthy())) down.push(service.name);
   if (down.length) throw new Error(`Services arrêtés : ${down.join(', ')}. Lancez d'abord « npm run stack ».`);
@@ -28,7 +34,7 @@ export default async function setup(project: TestProject): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
-  project.provide('workflowBundlePath', bundlePath);
+  return bundlePath;
 }
 
 const noop = () => undefined;
