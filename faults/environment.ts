@@ -23,16 +23,18 @@ export interface FaultEnvironment {
   down(): Promise<void>;
 }
 
-export function faultEnvironment(run: string, base: Config = loadConfig()): FaultEnvironment {
+/** `ports` 0 for the tests' short version, another base for `npm run faults`, so both can run at once. */
+export function faultEnvironment(run: string, { base = loadConfig(), ports = 0 } = {}): FaultEnvironment {
+  const port = (n: number) => String(n + ports);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    STACK_DIR: join(base.stackDir, 'faults'),
-    DATABASE_URL: 'postgresql://spaser:spaser@127.0.0.1:15532/spaser_faults',
-    KAFKA_BROKERS: '127.0.0.1:19592',
-    KAFKA_CONTROLLER_PORT: '19593',
+    STACK_DIR: join(base.stackDir, ports ? `faults-${ports}` : 'faults'),
+    DATABASE_URL: `postgresql://spaser:spaser@127.0.0.1:${port(15532)}/spaser_faults`,
+    KAFKA_BROKERS: `127.0.0.1:${port(19592)}`,
+    KAFKA_CONTROLLER_PORT: port(19593),
     KAFKA_TOPIC_PREFIX: `faults.${run}.`,
-    SMTP_PORT: '11025',
-    MAIL_API_URL: 'http://127.0.0.1:18025',
+    SMTP_PORT: port(11025),
+    MAIL_API_URL: `http://127.0.0.1:${port(18025)}`,
     TEMPORAL_NAMESPACE: 'spaser-bench',
     TEMPORAL_TASK_QUEUE: `faults-${run}`,
     // A killed worker's claim on a mail lapses quickly, so the retry does not wait long.

@@ -17,7 +17,7 @@ for (let i = 1; i <= Number(o.runs); i++) {
   console.log(`\nPassage ${i}/${o.runs}`);
   const report = await runFaultSuite({
     contracts: Number(o.contracts), poison: Number(o.poison), faultEveryMs: Number(o.faultEvery) * 1000, concurrency: Number(o.concurrency),
-    keepServices: i < Number(o.runs), say: (line) => console.log(line),
+    keepServices: i < Number(o.runs), ports: 100, say: (line) => console.log(line),
   });
   reports.push(report);
   console.log(`Passage ${i} : ${report.seconds} s, pannes ${JSON.stringify(report.faults)}`);

@@ -39,6 +39,8 @@ export interface FaultSuiteOptions {
   concurrency: number;
   /** Leave the suite's PostgreSQL, Kafka and SMTP receiver running afterwards (the next run reuses them). */
   keepServices?: boolean;
+  /** Added to the suite's service ports (see faultEnvironment). */
+  ports?: number;
   say?: (line: string) => void;
 }
 
@@ -62,7 +64,7 @@ const FAULT_CYCLE: ('worker' | FaultyPart)[] = ['worker', 'kafka', 'worker', 'po
 export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultReport> {
   const say = options.say ?? (() => undefined);
   const run = Date.now().toString(36);
-  const environment = faultEnvironment(run);
+  const environment = faultEnvironment(run, { ports: options.ports });
   const { config } = environment;
   say('Démarrage des services de la suite (PostgreSQL, Kafka, SMTP)…');
   await environment.up();
