@@ -2,11 +2,11 @@ import {
   allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy,
   proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Answers } from '../domain/answers';
+import { parseAnswer, type Answers } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
 import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
-import { PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
+import { CHECK_KINDS, PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
 import * as rules from '../domain/rules';
 import { SA } from '../domain/search-attributes';
 import type { PolicyActivities } from '../activities/policy';
@@ -14,7 +14,7 @@ import { Lifecycle, LifecycleEnded } from './lifecycle/context';
 import { applyEvent, type ContractEvent } from './lifecycle/events';
 import { executionYears } from './lifecycle/execution';
 import type { LifecycleState, OpenTask } from './lifecycle/state';
-import { runChecks, validateAnswer } from './lifecycle/tasks';
+import { runChecks, taskKey, validateAnswer } from './lifecycle/tasks';
 
 export interface ContractLifecycleInput {
   contract: ContractFacts;
@@ -108,13 +108,16 @@ function registerHandlers(lc: Lifecycle): void {
   setHandler(
     answerTaskUpdate,
     ({ taskId, answer, by }) => {
+      const received = { answer, by, at: new Date().toISOString() };
+      if (!lc.state.tasks[taskId]) keepForItsTask(lc, taskId, received);
       // The validator already accepted it; parsing again yields the value with its defaults filled in.
-      lc.state.tasks[taskId]!.received = { answer: validateAnswer(lc, taskId, answer), by, at: new Date().toISOString() };
+      else lc.state.tasks[taskId].received = { ...received, answer: validateAnswer(lc, taskId, answer) };
       return { accepted: true };
     },
     { validator: ({ taskId, answer }) => void validateAnswer(lc, taskId, answer) },
   );
   setHandler(answerTaskSignal, ({ taskId, answer, by }) => {
+    if (!lc.state.tasks[taskId]) return keepForItsTask(lc, taskId, { answer, by, at: new Date().toISOString() });
     let value: unknown;
     try {
       value = validateAnswer(lc, taskId, answer);
@@ -124,6 +127,19 @@ function registerHandlers(lc: Lifecycle): void {
     }
     lc.state.tasks[taskId]!.received = { answer: value, by, at: new Date().toISOString() };
   });
+}
+
+/**
+ * An answer to a task that is not open yet waits for it, like an answer brought by an event. On a worker that lost
+ * its cache, the SDK may replay a signal before the activity result that opened its task, where the first run had
+ * it after (found by the fault suite): the answer must do the same in both orders.
+ */
+function keepForItsTask(lc: Lifecycle, taskId: string, received: { answer: unknown; by: string; at: string }): void {
+  const [contractId, cycle, kind, year] = taskId.split(':');
+  if (contractId !== lc.facts.id || cycle !== `c${lc.state.contract.cycle}` || !CHECK_KINDS.includes(kind as CheckKind)) return;
+  const parsed = parseAnswer(kind as CheckKind, received.answer);
+  if (!parsed.ok) return void lc.recorder.log(received.by, 'answer.ignored', `Réponse ignorée : Réponse invalide : ${parsed.error}`, { taskId });
+  (lc.state.prefilled ??= {})[taskKey(kind as CheckKind, year ? Number(year.slice(1)) : undefined)] ??= { ...received, answer: parsed.value };
 }
 
 async function start(lc: Lifecycle): Promise<void> {
