@@ -115,12 +115,18 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     say(`Tous les contrats sont clos en ${Math.round((Date.now() - started) / 1000)} s ; vérifications…`);
 
     const policies = Object.fromEntries(await Promise.all(['clermont', 'dijon'].map(async (id) => [id, await readPolicy(POLICIES_DIR, id)] as const)));
+    const timed = async <T>(what: string, check: () => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      const result = await check();
+      say(`  ${what} : ${Math.round((Date.now() - t0) / 1000)} s`);
+      return result;
+    };
     const checks = [
-      await checkStates(db, contracts),
-      ...(await checkMails(db, mailbox, contracts, policies)),
-      await checkIndicators(db, contracts, policies),
-      await checkOutbox(db),
-      await checkDeadLetters(kafka, names.contractEventsDeadLetters, poison),
+      await timed('états', () => checkStates(db, contracts)),
+      ...(await timed('mails', () => checkMails(db, mailbox, contracts, policies))),
+      await timed('indicateurs', () => checkIndicators(db, contracts, policies)),
+      await timed('événements sortants', () => checkOutbox(db)),
+      await timed('file des rejets', () => checkDeadLetters(kafka, names.contractEventsDeadLetters, poison)),
     ];
     return { run, contracts: contracts.length, seconds: Math.round((Date.now() - started) / 1000), faults, checks, ok: checks.every((c) => c.ok) };
   } finally {

@@ -56,9 +56,12 @@ export class WorkerProcess {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Stops it with `signal`; one that has not exited after `graceMs` is killed. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    const overdue = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
     await this.exited;
+    clearTimeout(overdue);
   }
 }
 
