@@ -2,34 +2,25 @@
  * Worker memory with many open contract workflows: a worker process runs N lifecycles planned far enough ahead
  * that each, once registered, sleeps on its programming timer; then its resident memory is read from /proc.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { contractWorkflowId } from '../domain/contract';
 import { addMonths, isoDay } from '../domain/dates';
 import { createDb } from '../lib/db';
+import { WorkerProcess } from '../load/worker-process';
 import { contractLifecycle } from '../workflows/contract-lifecycle';
 
 const WORKER = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
-export function rssMiB(pid: number): number {
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
 export async function benchMemory(databaseUrl: string, temporal: Client, { workflows = 10_000, env = {} as NodeJS.ProcessEnv } = {}) {
   const run = Date.now().toString(36);
   const taskQueue = `bench-mem-${run}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-    env: { ...process.env, ...env, DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const worker = WorkerProcess.spawn(WORKER, { ...env, DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue });
   const db = createDb(databaseUrl);
   try {
     await delay(3000);
-    const idle = rssMiB(child.pid!);
+    const idle = worker.rssMiB();
     const planned = addMonths(isoDay(Date.now()), 40); // programming starts at J-24 (Clermont): every workflow sleeps
     const t0 = Date.now();
     for (let i = 0; i < workflows; i += 200) {
@@ -52,9 +43,9 @@ export async function benchMemory(databaseUrl: string, temporal: Client, { workf
     }
     const startedInMs = Date.now() - t0;
     await delay(2000);
-    return { workflows, idleRssMiB: idle, openRssMiB: rssMiB(child.pid!), registeredInS: Math.round(startedInMs / 1000) };
+    return { workflows, idleRssMiB: idle, openRssMiB: worker.rssMiB(), registeredInS: Math.round(startedInMs / 1000) };
   } finally {
-    child.kill('SIGTERM');
+    await worker.stop();
     await db.$disconnect();
   }
 }

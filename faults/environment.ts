@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../lib/config';
-import { waitUntil } from '../stack/process';
+import { bringUp } from '../stack/stack';
 import type { Service } from '../stack/service';
 import { kafkaService } from '../stack/services/kafka';
 import { mailService } from '../stack/services/mail';
@@ -44,27 +44,17 @@ export function faultEnvironment(run: string, { base = loadConfig(), ports = 0 }
   const config = loadConfig(env);
   const services: Record<FaultyPart, Service> = { postgres: postgresService(config), kafka: kafkaService(config), mail: mailService(config) };
 
-  const start = async (s: Service) => {
-    if (!(await s.healthy())) {
-      await s.stop();
-      await s.start();
-      await waitUntil(s.name, () => s.healthy(), s.startTimeoutSec * 1000);
-    }
-    await s.afterStart?.();
-  };
-
   return {
     env,
     config,
     async up() {
-      for (const s of Object.values(services)) await s.prepare();
-      await Promise.all(Object.values(services).map(start));
+      await Promise.all(Object.values(services).map((s) => bringUp(s)));
     },
     async restart(part, downMs) {
       const s = services[part];
       await s.stop();
       await new Promise((r) => setTimeout(r, downMs));
-      await start(s);
+      await bringUp(s);
     },
     async down() {
       await Promise.all(Object.values(services).map((s) => s.stop()));

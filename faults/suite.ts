@@ -3,11 +3,9 @@
  * is killed (SIGKILL) again and again and Kafka, PostgreSQL and the SMTP receiver are restarted; duplicates,
  * out-of-order events and poison messages go in with them. Then it checks that nothing was lost or doubled.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Kafka, Producer } from 'kafkajs';
 import { readPolicy } from '../activities/policy';
 import { messageIdOf } from '../activities/mail';
@@ -22,7 +20,7 @@ import { inPool } from '../load/pool';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import { freshDatabase } from '../prisma/fresh-database';
 import { Mailbox } from '../stack/mailbox';
-import { POLICIES_DIR, WORKFLOWS_PATH } from '../workers/worker';
+import { POLICIES_DIR, writeWorkflowBundle } from '../workers/worker';
 import { faultEnvironment, type FaultEnvironment, type FaultyPart } from './environment';
 import { answersByHand, contractMessages, expectedIndicators, expectsPartnerKickoff, faultContracts, poisonMessages, type FaultContract, type KafkaMessage } from './workload';
 
@@ -71,7 +69,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
   await freshDatabase(config.databaseUrl);
   const mailbox = new Mailbox(config.mailApiUrl);
   await fetch(`${config.mailApiUrl}/api/v1/messages`, { method: 'DELETE' });
-  environment.env.WORKFLOW_BUNDLE_PATH = await bundle(config.stackDir);
+  environment.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(join(config.stackDir, 'faults'));
 
   const temporal = await benchTemporal(loadConfig());
   const kafka = createKafka(config.kafka, createLogger('faults', 'silent'));
@@ -166,14 +164,6 @@ class Processes {
     this.worker = WorkerProcess.spawn(WORKER, this.environment.env);
     await waitForPollers(this.temporal, this.taskQueue, 1, [this.worker.identityPrefix()]);
   }
-}
-
-async function bundle(stackDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } });
-  const dir = join(stackDir, 'faults');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'workflow-bundle.js'), code);
-  return join(dir, 'workflow-bundle.js');
 }
 
 /** Produces, retrying while the broker is down (the idempotent producer keeps a retry from doubling a message). */

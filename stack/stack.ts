@@ -15,7 +15,8 @@ export async function stackUp(config: Config, say: Say = console.log): Promise<S
   return services;
 }
 
-async function bringUp(service: Service, say: Say): Promise<void> {
+/** Prepares a service and starts it unless it is healthy; waits for health, then its one-time setup. */
+export async function bringUp(service: Service, say: Say = () => undefined): Promise<void> {
   const t0 = Date.now();
   await service.prepare();
   if (!(await service.healthy())) {

@@ -1,6 +1,8 @@
 /** The Temporal worker: runs the product's workflows and activities. `npm run worker`. */
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { mailDeps } from '../activities/mail';
 import { loadConfig, type Config } from '../lib/config';
@@ -53,6 +55,18 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
       logger.info('worker stopped');
     },
   };
+}
+
+/** Bundles the workflows once into `dir` (tests, fault suite, or ahead of a deployment: WORKFLOW_BUNDLE_PATH). */
+export async function writeWorkflowBundle(dir: string): Promise<string> {
+  const quiet = () => undefined;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH, logger: { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error, log: quiet },
+  });
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'workflow-bundle.js');
+  writeFileSync(path, code);
+  return path;
 }
 
 /** Routes the Temporal SDK's own logs through our logger, once per process. */

@@ -1,11 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config';
 import { freshDatabase } from '../../prisma/fresh-database';
 import { allServices } from '../../stack/services';
-import { WORKFLOWS_PATH } from '../../workers/worker';
+import { writeWorkflowBundle } from '../../workers/worker';
 import { testConfig } from './env';
 
 declare module 'vitest' {
@@ -29,13 +27,5 @@ async function prepareRun(): Promise<string> {
 
   await freshDatabase(testConfig().databaseUrl);
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  const dir = join(loadConfig().stackDir, 'test');
-  mkdirSync(dir, { recursive: true });
-  const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, code);
-  return bundlePath;
+  return writeWorkflowBundle(join(loadConfig().stackDir, 'test'));
 }
-
-const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
