@@ -75,7 +75,11 @@ async function drive(kafka: Kafka, topic: string, sink: Sink, run: string, total
   return { latencies: percentiles(latencies), perSecond: latencies.length > 1 ? (latencies.length - 1) / ((last - first) / 1000) : 0 };
 }
 
-export async function benchKafka(config: Config, temporal: Client, { rate = 200, seconds = 20, backlog = 3000, partitions = 12 } = {}) {
+/**
+ * `rates`: the target rate first, then rates below the floor's maximum, where latency is the path's own and not
+ * the time spent queued behind a saturated server.
+ */
+export async function benchKafka(config: Config, temporal: Client, { rates = [200, 50], seconds = 20, backlog = 3000, partitions = 12 } = {}) {
   const logger = createLogger('bench', 'warn');
   const kafka = createKafka(config.kafka, logger);
   const run = Date.now().toString(36);
@@ -103,13 +107,16 @@ export async function benchKafka(config: Config, temporal: Client, { rate = 200,
     return { stop: () => consumer.disconnect() };
   };
 
-  const results: Record<string, Awaited<ReturnType<typeof drive>>> = {};
-  for (const [name, sink] of [['product', product], ['floor', floor]] as const) {
-    const fixed = `bench.${run}.${name}.fixed`;
-    const max = `bench.${run}.${name}.max`;
-    await ensureTopics(kafka, [fixed, `${fixed}.dlq`, max, `${max}.dlq`], { numPartitions: partitions });
-    results[`${name}Fixed`] = await drive(kafka, fixed, sink(fixed), `${run}-${name}-f`, rate * seconds, rate);
-    results[`${name}Max`] = await drive(kafka, max, sink(max), `${run}-${name}-m`, backlog);
+  type Measure = Awaited<ReturnType<typeof drive>>;
+  const atRate: { rate: number; product: Measure; floor: Measure }[] = [];
+  const measure = async (name: 'product' | 'floor', label: string, total: number, rate?: number) => {
+    const topic = `bench.${run}.${name}.${label}`;
+    await ensureTopics(kafka, [topic, `${topic}.dlq`], { numPartitions: partitions });
+    return drive(kafka, topic, (name === 'product' ? product : floor)(topic), `${run}-${name}-${label}`, total, rate);
+  };
+  for (const rate of rates) {
+    atRate.push({ rate, product: await measure('product', `r${rate}`, rate * seconds, rate), floor: await measure('floor', `r${rate}`, rate * seconds, rate) });
   }
-  return { rate, seconds, backlog, partitions, ...results };
+  const max = { product: await measure('product', 'max', backlog), floor: await measure('floor', 'max', backlog) };
+  return { seconds, backlog, partitions, atRate, max };
 }

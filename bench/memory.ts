@@ -1,6 +1,7 @@
 /**
  * Worker memory with many open contract workflows: a worker process runs N lifecycles planned far enough ahead
  * that each, once registered, sleeps on its programming timer; then its resident memory is read from /proc.
+ * The worker's sticky cache holds all of them by default (`cachedWorkflows`), so the figure is the worst case.
  */
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -13,10 +14,12 @@ import { contractLifecycle } from '../workflows/contract-lifecycle';
 
 const WORKER = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
-export async function benchMemory(databaseUrl: string, temporal: Client, { workflows = 10_000, env = {} as NodeJS.ProcessEnv } = {}) {
+export async function benchMemory(databaseUrl: string, temporal: Client, { workflows = 10_000, cachedWorkflows = workflows, env = {} as NodeJS.ProcessEnv } = {}) {
   const run = Date.now().toString(36);
   const taskQueue = `bench-mem-${run}`;
-  const worker = WorkerProcess.spawn(WORKER, { ...env, DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue });
+  const worker = WorkerProcess.spawn(WORKER, {
+    ...env, WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows), DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue,
+  });
   const db = createDb(databaseUrl);
   try {
     await delay(3000);
@@ -43,7 +46,7 @@ export async function benchMemory(databaseUrl: string, temporal: Client, { workf
     }
     const startedInMs = Date.now() - t0;
     await delay(2000);
-    return { workflows, idleRssMiB: idle, openRssMiB: worker.rssMiB(), registeredInS: Math.round(startedInMs / 1000) };
+    return { workflows, cachedWorkflows, idleRssMiB: idle, openRssMiB: worker.rssMiB(), registeredInS: Math.round(startedInMs / 1000) };
   } finally {
     await worker.stop();
     await db.$disconnect();
