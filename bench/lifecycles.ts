@@ -37,11 +37,13 @@ interface Options {
   temporal: Client;
   databaseUrl: string;
   concurrency?: number;
+  /** Told after each measure (a long run shows where it is). */
+  say?: (line: string) => void;
 }
 
 /** Plays one measure: starts the workers, drives every contract to its end, stops the workers, counts the cost. */
 async function measure<C extends { workflowId: string; firstRunId: string }>(
-  { temporal, config, databaseUrl }: Options, label: string, script: string, workerCount: number,
+  { temporal, config, databaseUrl, say }: Options, label: string, script: string, workerCount: number,
   drive: (taskQueue: string) => Promise<C[]>,
 ): Promise<{ run: LifecycleRun; chains: C[]; costs: ChainCost[] }> {
   const taskQueue = `bench-${label}-${Date.now().toString(36)}`;
@@ -65,6 +67,7 @@ async function measure<C extends { workflowId: string; firstRunId: string }>(
       contracts: chains.length, workers: workerCount, seconds: round(seconds), lifecyclesPerS: round(chains.length / seconds),
       workflowTasksPerS: round(cost.workflowTasks / seconds), workerCpuCores: round(workerCpuCores), workerPeakRssMiB, cost, shares: shares.map(round),
     };
+    say?.(`  ${label} : ${run.contracts} cycles de vie en ${run.seconds} s (${run.lifecyclesPerS}/s)`);
     return { run, chains, costs };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));

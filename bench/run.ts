@@ -15,11 +15,16 @@ const program = new Command('bench')
   .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
   .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--kafka-rates <rates>', 'event rates of the Kafka latency measure, per second', '200,50')
+  .option('--open <count>', 'open workflows of the memory measure', '10000')
+  .option('--cached <count>', 'sticky cache of the memory measure\'s worker (default: WORKER_MAX_CACHED_WORKFLOWS)')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .parse();
-const { only, out, sizes, twoWorkers, kafkaRates } = program.opts<{ only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string }>();
+const { only, out, sizes, twoWorkers, kafkaRates, open, cached } = program.opts<{
+  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string;
+}>();
 const parts = new Set(only.split(','));
 
+const say = (line: string) => console.log(line);
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 const results: Record<string, unknown> = { at: new Date().toISOString(), machine };
 const rows: { mesure: string; produit: string; plancher: string; rapport: string; cible: string }[] = [];
@@ -29,7 +34,8 @@ if (parts.has('lifecycles')) {
   const temporal = await benchTemporal(config);
   try {
     const counts = sizes.split(',').map(Number);
-    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase() }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
+    say('Cycles de vie complets…');
+    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase(), say }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
     results.lifecycles = l;
     const cpu = (r: LifecycleRun) => `${r.workflowTasksPerS.toFixed(0)} tâches workflow/s · CPU ${r.workerCpuCores.toFixed(2)} cœur · RSS ${r.workerPeakRssMiB.join(' + ')} Mio`;
     for (const { contracts, product, floor, ratio } of l.sizes) {
@@ -53,6 +59,7 @@ if (parts.has('lifecycles')) {
 }
 
 if (parts.has('report')) {
+  say('Bilan annuel…');
   const r = await benchReport(await freshBenchDatabase());
   results.report = r;
   rows.push({
@@ -66,6 +73,7 @@ if (parts.has('kafka')) {
   const config = loadConfig();
   const temporal = await benchTemporal(config);
   try {
+    say('Événements Kafka…');
     const k = await benchKafka(config, temporal, { rates: kafkaRates.split(',').map(Number) });
     results.kafka = k;
     const ms = (p: { p50: number; p99: number }) => `p50 ${p.p50} ms · p99 ${p.p99} ms`;
@@ -89,7 +97,8 @@ if (parts.has('kafka')) {
 if (parts.has('memory')) {
   const temporal = await benchTemporal(loadConfig());
   try {
-    const m = await benchMemory(await freshBenchDatabase(), temporal);
+    say('Mémoire du worker…');
+    const m = await benchMemory(await freshBenchDatabase(), temporal, { workflows: Number(open), ...(cached ? { cachedWorkflows: Number(cached) } : {}) });
     results.memory = m;
     rows.push({
       mesure: `mémoire du worker, ${m.workflows.toLocaleString('fr-FR')} contrats ouverts`,

@@ -18,7 +18,7 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CERT: z.string().optional(),
   TEMPORAL_TLS_KEY: z.string().optional(),
   /** Workflows kept in the worker's sticky cache; bounds its memory (each cached contract holds its state). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(1000),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().nonnegative().default(250),
   /** A workflow bundle built ahead (bundleWorkflowCode): the worker starts in a second instead of bundling. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
