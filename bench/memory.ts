@@ -1,7 +1,7 @@
 /**
  * Worker memory with many open contract workflows: a worker process runs N lifecycles planned far enough ahead
  * that each, once registered, sleeps on its programming timer; then its resident memory is read from /proc.
- * The worker keeps `cachedWorkflows` of them in its sticky cache (the product's setting unless told): each cached one
+ * The worker keeps `cachedWorkflows` of them in its sticky cache: each cached one
  * costs about 1.7 MiB (the SDK's own sizing assumes 600 per GiB of heap); the others are replayed when they wake.
  */
 import { fileURLToPath } from 'node:url';
@@ -9,18 +9,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { contractWorkflowId } from '../domain/contract';
 import { addMonths, isoDay } from '../domain/dates';
-import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { WorkerProcess } from '../load/worker-process';
 import { contractLifecycle } from '../workflows/contract-lifecycle';
 
 const WORKER = fileURLToPath(new URL('../workers/worker.ts', import.meta.url));
 
-export async function benchMemory(databaseUrl: string, temporal: Client, { workflows = 10_000, cachedWorkflows = loadConfig().temporal.maxCachedWorkflows, env = {} as NodeJS.ProcessEnv } = {}) {
+export async function benchMemory(databaseUrl: string, temporal: Client, { workflows, cachedWorkflows }: { workflows: number; cachedWorkflows: number }) {
   const run = Date.now().toString(36);
   const taskQueue = `bench-mem-${run}`;
   const worker = WorkerProcess.spawn(WORKER, {
-    ...env, WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows), DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue,
+    WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows), DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: 'spaser-bench', TEMPORAL_TASK_QUEUE: taskQueue,
   });
   const db = createDb(databaseUrl);
   try {

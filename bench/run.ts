@@ -95,10 +95,11 @@ if (parts.has('kafka')) {
 }
 
 if (parts.has('memory')) {
-  const temporal = await benchTemporal(loadConfig());
+  const config = loadConfig();
+  const temporal = await benchTemporal(config);
   try {
     say('Mémoire du worker…');
-    const m = await benchMemory(await freshBenchDatabase(), temporal, { workflows: Number(open), ...(cached ? { cachedWorkflows: Number(cached) } : {}) });
+    const m = await benchMemory(await freshBenchDatabase(), temporal, { workflows: Number(open), cachedWorkflows: Number(cached ?? config.temporal.maxCachedWorkflows) });
     results.memory = m;
     rows.push({
       mesure: `mémoire du worker, ${m.workflows.toLocaleString('fr-FR')} contrats ouverts`,

@@ -20,7 +20,7 @@ export class WorkerProcess {
   /** Runs `script` (a TypeScript entry point) under Node with `env` added to ours. */
   static spawn(script: string, env: NodeJS.ProcessEnv): WorkerProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'], // its warnings and errors (LOG_LEVEL warn) are ours to see,
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'], // its warnings and errors (LOG_LEVEL warn) are ours to see
     });
     return new WorkerProcess(child);
   }

@@ -6,7 +6,7 @@ import { parseAnswer, type Answers } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
 import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
-import { CHECK_KINDS, PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
+import { PHASES, type CheckKind, type Phase, type Policy } from '../domain/policy';
 import * as rules from '../domain/rules';
 import { SA } from '../domain/search-attributes';
 import type { PolicyActivities } from '../activities/policy';
@@ -14,7 +14,7 @@ import { Lifecycle, LifecycleEnded } from './lifecycle/context';
 import { applyEvent, type ContractEvent } from './lifecycle/events';
 import { executionYears } from './lifecycle/execution';
 import type { LifecycleState, OpenTask } from './lifecycle/state';
-import { runChecks, taskKey, validateAnswer } from './lifecycle/tasks';
+import { parseTaskId, runChecks, taskKey, validateAnswer } from './lifecycle/tasks';
 
 export interface ContractLifecycleInput {
   contract: ContractFacts;
@@ -135,11 +135,11 @@ function registerHandlers(lc: Lifecycle): void {
  * it after (found by the fault suite): the answer must do the same in both orders.
  */
 function keepForItsTask(lc: Lifecycle, taskId: string, received: { answer: unknown; by: string; at: string }): void {
-  const [contractId, cycle, kind, year] = taskId.split(':');
-  if (contractId !== lc.facts.id || cycle !== `c${lc.state.contract.cycle}` || !CHECK_KINDS.includes(kind as CheckKind)) return;
-  const parsed = parseAnswer(kind as CheckKind, received.answer);
+  const task = parseTaskId(taskId);
+  if (task?.contractId !== lc.facts.id || task.cycle !== lc.state.contract.cycle) return;
+  const parsed = parseAnswer(task.kind, received.answer);
   if (!parsed.ok) return void lc.recorder.log(received.by, 'answer.ignored', `Réponse ignorée : Réponse invalide : ${parsed.error}`, { taskId });
-  (lc.state.prefilled ??= {})[taskKey(kind as CheckKind, year ? Number(year.slice(1)) : undefined)] ??= { ...received, answer: parsed.value };
+  (lc.state.prefilled ??= {})[taskKey(task.kind, task.year)] ??= { ...received, answer: parsed.value };
 }
 
 async function start(lc: Lifecycle): Promise<void> {

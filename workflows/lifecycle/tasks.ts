@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { parseAnswer, type Answers } from '../../domain/answers';
-import type { CheckKind } from '../../domain/policy';
+import { CHECK_KINDS, type CheckKind } from '../../domain/policy';
 import type { CheckSpec } from '../../domain/rules';
 import { taskTimeline, type TaskAction } from '../../domain/task-timeline';
 import type { Lifecycle } from './context';
@@ -16,6 +16,13 @@ export function taskKey(kind: CheckKind, year?: number): string {
 /** The deterministic id of a check: one per contract cycle, kind and execution year. */
 export function taskId(contractId: string, cycle: number, kind: CheckKind, year?: number): string {
   return `${contractId}:c${cycle}:${kind}${year ? `:y${year}` : ''}`;
+}
+
+/** The parts of a `taskId`, or undefined for an id it did not make. */
+export function parseTaskId(id: string): { contractId: string; cycle: number; kind: CheckKind; year?: number } | undefined {
+  const m = /^(.+):c(\d+):([a-z0-9-]+?)(?::y(\d+))?$/.exec(id);
+  if (!m || !CHECK_KINDS.includes(m[3] as CheckKind)) return undefined;
+  return { contractId: m[1]!, cycle: Number(m[2]), kind: m[3] as CheckKind, ...(m[4] ? { year: Number(m[4]) } : {}) };
 }
 
 /** Opens the checks together and waits until each is answered, given up, or the contract ends. */
