@@ -1,8 +1,8 @@
 import {
-  allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy,
+  allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy, patched,
   proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import { parseAnswer, type Answers } from '../domain/answers';
+import type { Answers } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
 import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
@@ -14,7 +14,8 @@ import { Lifecycle, LifecycleEnded } from './lifecycle/context';
 import { applyEvent, type ContractEvent } from './lifecycle/events';
 import { executionYears } from './lifecycle/execution';
 import type { LifecycleState, OpenTask } from './lifecycle/state';
-import { parseTaskId, runChecks, taskKey, validateAnswer } from './lifecycle/tasks';
+import { takeAnswerToTaskId, upgradeEarlyAnswers } from './lifecycle/intake';
+import { runChecks, validateAnswer } from './lifecycle/tasks';
 
 export interface ContractLifecycleInput {
   contract: ContractFacts;
@@ -42,11 +43,16 @@ export interface LifecycleStatus {
   yearsReviewed: number;
   ended?: LifecycleState['ended'];
   sleepingUntil?: string;
+  /** Answer and event signals taken so far: a sender reads it before and waits until it has grown. */
+  signalsTaken: number;
+  /** True when no write is in flight: the workflow waits only on people, events or the calendar. */
+  settled: boolean;
 }
 
 /**
  * How people's answers reach the workflow (web app, CLI, API): a signal, recorded in history where it arrived.
- * An answer to a task that is not open, already answered or invalid is ignored and logged.
+ * It goes through the intake (lifecycle/intake.ts): an invalid answer, or one to a closed or answered task, is
+ * ignored and logged; one to a task not open yet waits for it.
  */
 export const answerTaskSignal = defineSignal<[AnswerTaskInput]>('answer');
 /**
@@ -69,7 +75,10 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   const loaded: { lc?: Lifecycle } = {};
   setHandler(statusQuery, () => (loaded.lc ? status(loaded.lc) : loadingStatus(input)));
   const lc = (loaded.lc = new Lifecycle(input.state ?? (await initialState(input))));
-  if (input.state) lc.state.registered = true;
+  if (input.state) {
+    lc.state.registered = true;
+    upgradeEarlyAnswers(lc.state);
+  }
   registerHandlers(lc);
   try {
     if (!input.state) await start(lc);
@@ -104,42 +113,27 @@ async function initialState(input: ContractLifecycleInput): Promise<LifecycleSta
 }
 
 function registerHandlers(lc: Lifecycle): void {
-  setHandler(contractEventSignal, (event) => applyEvent(lc, event));
+  setHandler(contractEventSignal, (event) => {
+    lc.countSignal();
+    return applyEvent(lc, event);
+  });
+  setHandler(answerTaskSignal, async ({ taskId, answer, by }) => {
+    lc.countSignal();
+    if (takeAnswerToTaskId(lc, taskId, { answer, by, via: 'person' })) return;
+    // The audit trail says at once why an answer was ignored; older histories kept that entry for the next write.
+    if (!patched('ignored-answer-written')) return;
+    await condition(() => lc.state.registered === true);
+    await lc.recorder.flush();
+  });
+  // Old histories only: its validator refused what the intake would now ignore, so replays take the same answers.
   setHandler(
     answerTaskUpdate,
     ({ taskId, answer, by }) => {
-      const received = { answer, by, at: new Date().toISOString() };
-      if (!lc.state.tasks[taskId]) keepForItsTask(lc, taskId, received);
-      // The validator already accepted it; parsing again yields the value with its defaults filled in.
-      else lc.state.tasks[taskId].received = { ...received, answer: validateAnswer(lc, taskId, answer) };
+      takeAnswerToTaskId(lc, taskId, { answer, by, via: 'person' });
       return { accepted: true };
     },
     { validator: ({ taskId, answer }) => void validateAnswer(lc, taskId, answer) },
   );
-  setHandler(answerTaskSignal, ({ taskId, answer, by }) => {
-    if (!lc.state.tasks[taskId]) return keepForItsTask(lc, taskId, { answer, by, at: new Date().toISOString() });
-    let value: unknown;
-    try {
-      value = validateAnswer(lc, taskId, answer);
-    } catch (err) {
-      lc.recorder.log(by, 'answer.ignored', `Réponse ignorée : ${(err as Error).message}`, { taskId });
-      return;
-    }
-    lc.state.tasks[taskId]!.received = { answer: value, by, at: new Date().toISOString() };
-  });
-}
-
-/**
- * An answer to a task that is not open yet waits for it, like an answer brought by an event. On a worker that lost
- * its cache, the SDK may replay a signal before the activity result that opened its task, where the first run had
- * it after (found by the fault suite): the answer must do the same in both orders.
- */
-function keepForItsTask(lc: Lifecycle, taskId: string, received: { answer: unknown; by: string; at: string }): void {
-  const task = parseTaskId(taskId);
-  if (task?.contractId !== lc.facts.id || task.cycle !== lc.state.contract.cycle) return;
-  const parsed = parseAnswer(task.kind, received.answer);
-  if (!parsed.ok) return void lc.recorder.log(received.by, 'answer.ignored', `Réponse ignorée : Réponse invalide : ${parsed.error}`, { taskId });
-  (lc.state.prefilled ??= {})[taskKey(task.kind, task.year)] ??= { ...received, answer: parsed.value };
 }
 
 async function start(lc: Lifecycle): Promise<void> {
@@ -245,11 +239,11 @@ async function startNextCycle(lc: Lifecycle): Promise<void> {
   const { contract } = lc.state;
   const nextId = nextCycleContractId(contract.facts.id, contract.cycle);
   const next: ContractFacts = { ...contract.facts, id: nextId, plannedAwardDate: contract.endDate ?? contract.facts.plannedAwardDate };
-  await startChild(contractLifecycle, {
+  await lc.track(() => startChild(contractLifecycle, {
     workflowId: contractWorkflowId(nextId),
     args: [{ contract: next, cycle: contract.cycle + 1 }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
-  });
+  }));
   lc.state.nextCycleStarted = true;
   await lc.recorder.log('system', 'renewal.started', `Cycle suivant lancé : ${nextId}`, { nextContractId: nextId }).flush();
 }
@@ -263,6 +257,7 @@ async function closure(lc: Lifecycle, status: 'closed' | 'terminated' | 'unsucce
   for (const task of Object.values(state.tasks)) {
     lc.recorder.task({ ...task, status: 'cancelled' });
     delete state.tasks[task.id];
+    (state.closedTasks ??= []).push(task.id);
   }
   await lc.recorder.contract().log('system', `contract.${status}`, `Clôture : ${reason}`, { status, reason }).flush();
 }
@@ -275,7 +270,7 @@ async function continueWithState(lc: Lifecycle): Promise<never> {
 function loadingStatus(input: ContractLifecycleInput): LifecycleStatus {
   return {
     contractId: input.contract.id, cycle: input.cycle ?? 1, phase: 'programming', status: 'active', policyVersion: '',
-    openTasks: [], decisions: {}, history: [], yearsReviewed: 0,
+    openTasks: [], decisions: {}, history: [], yearsReviewed: 0, signalsTaken: 0, settled: false,
   };
 }
 
@@ -287,6 +282,8 @@ function status(lc: Lifecycle): LifecycleStatus {
     openTasks: Object.values(state.tasks).filter((t) => t.status === 'open' && !t.received).map(({ received: _r, ...t }) => t),
     ended: state.ended,
     sleepingUntil: state.sleepingUntil,
+    signalsTaken: state.signalsTaken ?? 0,
+    settled: lc.settled,
   };
 }
 

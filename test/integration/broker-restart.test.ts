@@ -14,7 +14,7 @@ import { kafkaService } from '../../stack/services/kafka';
 import { createConsumerApp } from '../../workers/consumer';
 import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
-import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
+import { answerTaskSignal, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
 import { eventually as eventuallyWithin } from '../support/eventually';
 import { readTopic } from '../support/topic-reader';
@@ -84,8 +84,8 @@ it('loses nothing when the broker stops mid-stream and comes back; a restarted c
 
   await broker.stop();
   // Broker down: the workflow goes on, and its outbound events wait in the outbox.
-  await handle.executeUpdate(answerTaskUpdate, {
-    args: [{ taskId: task.id, by: 'alix.petit@dijon.test', answer: { needConfirmed: true, circularEconomyTargeted: false, essPotential: false, smeAccessTargeted: false, innovation: false, lifeCycleAnalysis: false } }],
+  await handle.signal(answerTaskSignal, {
+    taskId: task.id, by: 'alix.petit@dijon.test', answer: { needConfirmed: true, circularEconomyTargeted: false, essPotential: false, smeAccessTargeted: false, innovation: false, lifeCycleAnalysis: false },
   });
   await eventually('the sourcing question', async () => ((await handle.query(statusQuery)).openTasks[0]?.kind === 'sourcing' ? true : undefined));
   const waiting = await db.outboxMessage.count({ where: { key: id, publishedAt: null } });

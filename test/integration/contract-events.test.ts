@@ -13,7 +13,7 @@ import { createLogger } from '../../lib/logger';
 import { createConsumerApp } from '../../workers/consumer';
 import { createRelayApp } from '../../workers/relay';
 import { createWorkerApp } from '../../workers/worker';
-import { answerTaskUpdate, statusQuery } from '../../workflows/contract-lifecycle';
+import { answerTaskSignal, statusQuery } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
 import { readTopic as readFrom } from '../support/topic-reader';
@@ -89,7 +89,8 @@ it('publishes the resulting indicator event and task events on the outbound topi
   const handle = client.workflow.getHandle(contractWorkflowId(id));
   const answer = async (kind: string, value: unknown) => {
     const task = await eventually(kind, async () => (await handle.query(statusQuery)).openTasks.find((t) => t.kind === kind));
-    await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: task.id, answer: value, by: 'alix.petit@dijon.test' }] });
+    await handle.signal(answerTaskSignal, { taskId: task.id, answer: value, by: 'alix.petit@dijon.test' });
+    await eventually(`${kind} answered`, async () => ((await db.task.findUnique({ where: { id: task.id } }))?.status === 'answered' ? true : undefined));
   };
   await answer('programming-questionnaire', {
     needConfirmed: true, circularEconomyTargeted: false, essPotential: true, smeAccessTargeted: true, innovation: false, lifeCycleAnalysis: false,

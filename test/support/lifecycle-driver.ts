@@ -2,13 +2,19 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckKind } from '../../domain/policy';
-import { answerTaskUpdate, statusQuery, type contractLifecycle, type LifecycleStatus } from '../../workflows/contract-lifecycle';
+import type { ContractEvent } from '../../workflows/lifecycle/events';
+import { answerTaskSignal, contractEventSignal, statusQuery, type contractLifecycle, type LifecycleStatus } from '../../workflows/contract-lifecycle';
 
 const DAY = 86_400_000;
+const POLL_MS = 20;
+/** Only a failing test gets there: it then fails with what it waited for, rather than hanging. */
+const GIVE_UP_MS = 30_000;
 
 /**
- * Drives a contract's workflow as its people would: waits for questions, answers them through the real update,
- * and moves the time-skipping server's clock only when the workflow sleeps on the calendar.
+ * Drives a contract's workflow as its people and systems do, through the product's own paths: answers are the
+ * `answer` signal, events the `contractEvent` signal. Every step waits on the workflow's state (the status query),
+ * never on a delay: a signal is done once the workflow has counted it and settled (no write in flight), and the
+ * clock moves only when the workflow has settled on a calendar wait, explicitly, by the time to its next date.
  */
 export class LifecycleDriver {
   constructor(
@@ -21,78 +27,114 @@ export class LifecycleDriver {
     return this.handle.query(statusQuery);
   }
 
-  /** Waits until exactly these kinds are open, advancing the clock through calendar sleeps only. */
-  async expectTasks(kinds: CheckKind[], { maxDays = 1200 } = {}): Promise<LifecycleStatus> {
-    const want = [...kinds].sort().join(',');
-    const deadline = (await this.env.currentTimeMs()) + maxDays * DAY;
-    let last: string;
-    for (let idle = 0; ; ) {
-      const s = await this.status();
-      last = s.openTasks.map((t) => t.kind).sort().join(',');
-      if (last === want) return s;
-      if (s.sleepingUntil && s.openTasks.length === 0) {
-        const now = await this.env.currentTimeMs();
-        if (now > deadline) break;
-        await this.env.sleep(Math.max(1000, Date.parse(s.sleepingUntil) - now + 1000));
-        idle = 0;
-      } else if (++idle > 200) break; // 10 s of real time with nothing new: the workflow is not going there
-      else await delay(50);
-    }
-    throw new Error(`expected open tasks [${want}], found [${last}]`);
+  /** Waits until the workflow has settled: nothing in flight, no calendar date already passed. */
+  settled(what = 'the workflow to settle'): Promise<LifecycleStatus> {
+    return this.until(what, () => this.settledStatus());
   }
 
   /**
-   * Answers through the `answerTask` update, which returns once the workflow took the answer or refused it. The
-   * product answers with the `answer` signal (web, CLI, fault suite and bench run it on the real server); on the
-   * time-skipping server, a signal-driven 4-year run sometimes stalled the clock after a continue-as-new.
+   * Waits until exactly these kinds are open. While the workflow has settled with no question open, asleep until a
+   * date at most `maxDays` ahead, the clock jumps to that date.
    */
+  async expectTasks(kinds: CheckKind[], { maxDays = 1200 } = {}): Promise<LifecycleStatus> {
+    const want = [...kinds].sort().join(',');
+    const deadline = (await this.env.currentTimeMs()) + maxDays * DAY;
+    for (;;) {
+      const s = await this.settled(`open tasks [${want}]`);
+      const open = s.openTasks.map((t) => t.kind).sort().join(',');
+      if (open === want) return s;
+      const wakeAt = s.sleepingUntil ? Date.parse(s.sleepingUntil) : undefined;
+      if (s.openTasks.length || wakeAt === undefined || wakeAt > deadline) {
+        throw new Error(`expected open tasks [${want}], found [${open}] (phase ${s.phase}, asleep until ${s.sleepingUntil ?? '-'})`);
+      }
+      await this.env.sleep(wakeAt - (await this.env.currentTimeMs()) + 1000);
+    }
+  }
+
+  /** Answers the open task of this kind through the `answer` signal; throws the workflow's reason if it ignored it. */
   async answer(kind: CheckKind, answer: unknown, by = 'acheteur@test.fr'): Promise<void> {
-    const s = await this.status();
+    const s = await this.settled();
     const task = s.openTasks.find((t) => t.kind === kind);
     if (!task) throw new Error(`no open ${kind} task (open: ${s.openTasks.map((t) => t.kind).join(', ')})`);
-    await this.handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: task.id, answer, by }] });
+    await this.answerTask(task.id, answer, by);
+    const after = await this.status();
+    if (after.openTasks.some((t) => t.id === task.id)) {
+      const reason = [...after.history].reverse().find((h) => h.action === 'answer.ignored')?.summary;
+      throw new Error(reason ?? `answer to ${task.id} not taken`);
+    }
+  }
+
+  /** Sends an answer to a task id, open or not (yet), and waits until the workflow has taken or ignored it. */
+  async answerTask(taskId: string, answer: unknown, by = 'acheteur@test.fr'): Promise<LifecycleStatus> {
+    return this.signalled(() => this.handle.signal(answerTaskSignal, { taskId, answer, by }));
   }
 
   /** Answers each open task from `answers`; every open kind must have one. */
   async answerAll(answers: Partial<Record<CheckKind, unknown>>): Promise<void> {
-    for (const t of (await this.status()).openTasks) {
+    for (const t of (await this.settled()).openTasks) {
       if (!(t.kind in answers)) throw new Error(`no scripted answer for ${t.kind}`);
       await this.answer(t.kind, answers[t.kind]);
     }
   }
 
-  /** Waits until the workflow reports `phase` (no clock move). */
-  async expectPhase(phase: LifecycleStatus['phase'], timeoutMs = 10_000): Promise<LifecycleStatus> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  /** Sends a contract event and waits until the workflow has applied (or, a duplicate, ignored) it. */
+  async event(event: ContractEvent): Promise<LifecycleStatus> {
+    return this.signalled(() => this.handle.signal(contractEventSignal, event));
+  }
+
+  /** Waits until the workflow reports `phase`. */
+  async expectPhase(phase: LifecycleStatus['phase']): Promise<LifecycleStatus> {
+    return this.until(`phase ${phase}`, async () => {
       const s = await this.status();
-      if (s.phase === phase) return s;
-      if (Date.now() > deadline) throw new Error(`expected phase ${phase}, still ${s.phase}`);
-      await delay(50);
-    }
+      return s.phase === phase ? s : undefined;
+    });
   }
 
   /** Waits until the run has closed (without `result()`, which would skip time for every workflow). */
-  async expectClosed(timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  async expectClosed(): Promise<string> {
+    return this.until('the run to close', async () => {
       const { status } = await this.handle.describe();
-      if (status.name !== 'RUNNING') return status.name;
-      if (Date.now() > deadline) throw new Error('workflow still running');
-      await delay(50);
-    }
+      return status.name === 'RUNNING' ? undefined : status.name;
+    });
   }
 
   /**
-   * Terminates the workflow once no activity is in flight: the time-skipping server keeps its clock locked
-   * for an activity whose workflow was terminated, which would stall every later `env.sleep`.
+   * Terminates the workflow once it has settled: the time-skipping server keeps its clock locked for a workflow
+   * task or an activity whose workflow was terminated, which would stall every later `env.sleep`.
    */
   async stop(): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const { raw } = await this.handle.describe();
-      if (!raw.pendingActivities?.length) break;
-      await delay(50);
-    }
+    await this.settled();
     await this.handle.terminate('test over');
+  }
+
+  /**
+   * Sends a signal only once the workflow has settled. A run closes (continue-as-new, completion) only right after a
+   * write, never while settled; a signal that reaches the time-skipping server during the workflow task that closes
+   * a run is lost with that run, and the task it scheduled keeps the server's clock locked for good (see README).
+   */
+  private async signalled(send: () => Promise<void>): Promise<LifecycleStatus> {
+    const { signalsTaken: before } = await this.settled('the workflow to settle before a signal');
+    await send();
+    return this.until('the signal to be taken', async () => {
+      const s = await this.settledStatus();
+      return s && s.signalsTaken > before ? s : undefined;
+    });
+  }
+
+  private async settledStatus(): Promise<LifecycleStatus | undefined> {
+    const s = await this.status();
+    if (!s.settled) return undefined;
+    if (s.sleepingUntil && Date.parse(s.sleepingUntil) <= (await this.env.currentTimeMs())) return undefined; // its timer is due
+    return s;
+  }
+
+  private async until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+    const giveUpAt = Date.now() + GIVE_UP_MS;
+    for (;;) {
+      const value = await probe();
+      if (value !== undefined) return value;
+      if (Date.now() > giveUpAt) throw new Error(`still waiting for ${what} after ${GIVE_UP_MS / 1000} s`);
+      await delay(POLL_MS);
+    }
   }
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { addMonths, isoDay } from '../../domain/dates';
-import { contractEventSignal } from '../../workflows/contract-lifecycle';
 import { answers, contractFacts } from '../support/contracts';
 import { saveHistory } from '../support/histories';
 import type { LifecycleDriver } from '../support/lifecycle-driver';
@@ -37,8 +36,7 @@ it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks fo
   const now = await t.env.currentTimeMs();
   const contract = promotional(now, 'clermont');
   const d = await t.start(contract);
-  let waiting = await d.status();
-  for (let i = 0; !waiting.sleepingUntil && i < 100; i++) waiting = await new Promise((r) => setTimeout(r, 50)).then(() => d.status());
+  const waiting = await d.settled();
   expect(waiting.openTasks).toEqual([]);
   expect(waiting.sleepingUntil?.slice(0, 10)).toBe(addMonths(contract.plannedAwardDate, -24)); // 003 action 2
   await toConsultation(d);
@@ -71,19 +69,19 @@ it('follows amendments and suspension during execution, and pins the policy vers
   await d.expectPhase('execution');
 
   // Suspended for 18 months: the first review waits for the resumption.
-  await d.handle.signal(contractEventSignal, { type: 'suspended', eventId: 'evt-s', reason: 'Travaux du bâtiment' });
+  await d.event({ type: 'suspended', eventId: 'evt-s', reason: 'Travaux du bâtiment' });
   await t.env.sleep(540 * DAY);
-  expect((await d.status()).openTasks).toEqual([]);
-  await d.handle.signal(contractEventSignal, { type: 'resumed', eventId: 'evt-r' });
+  expect(await d.settled()).toMatchObject({ status: 'suspended', openTasks: [] });
+  await d.event({ type: 'resumed', eventId: 'evt-r' });
   await d.expectTasks(['annual-review'], { maxDays: 0 }); // no insertion clause: no hours to report
   await d.answer('annual-review', answers.review);
 
   // An amendment extends the contract by a year: a third review comes before the end.
-  await d.handle.signal(contractEventSignal, { type: 'amended', eventId: 'evt-a', endDate: addMonths(isoDay(awardedAt), 36), amountHT: 420_000, reason: 'Prolongation' });
+  await d.event({ type: 'amended', eventId: 'evt-a', endDate: addMonths(isoDay(awardedAt), 36), amountHT: 420_000, reason: 'Prolongation' });
   await d.expectTasks(['annual-review']);
   await d.answer('annual-review', answers.review);
   // A late correction: the social clause was in fact dropped; the notification year's figures follow.
-  await d.handle.signal(contractEventSignal, { type: 'amended', eventId: 'evt-c', social: ['Pas de considération sociale'], reason: 'Correction : clause sociale retirée' });
+  await d.event({ type: 'amended', eventId: 'evt-c', social: ['Pas de considération sociale'], reason: 'Correction : clause sociale retirée' });
   await d.expectTasks(['annual-review']);
   await d.answer('annual-review', answers.review);
   expect(await d.expectClosed()).toBe('COMPLETED');

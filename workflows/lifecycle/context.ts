@@ -11,9 +11,29 @@ export class LifecycleEnded extends Error {}
 /** The running contract: its state, its recorder and the waits every step shares. */
 export class Lifecycle {
   readonly recorder: Recorder;
+  /** Activities and child starts the workflow awaits now; none means it waits only on people, events or the calendar. */
+  private inFlight = 0;
 
   constructor(readonly state: LifecycleState) {
-    this.recorder = new Recorder(state, workflowInfo().workflowId);
+    this.recorder = new Recorder(state, workflowInfo().workflowId, (work) => this.track(work));
+  }
+
+  get settled(): boolean {
+    return this.inFlight === 0;
+  }
+
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Counts an answer or event signal as it arrives, so a sender can tell when the workflow has taken it. */
+  countSignal(): void {
+    this.state.signalsTaken = (this.state.signalsTaken ?? 0) + 1;
   }
 
   get facts() {
@@ -44,9 +64,13 @@ export class Lifecycle {
       const revision = this.state.revision;
       const wait = dateMs() - Date.now();
       if (wait <= 0 && this.state.contract.status !== 'suspended') break;
-      this.state.sleepingUntil = new Date(dateMs()).toISOString();
-      if (this.state.contract.status === 'suspended') await condition(() => this.state.contract.status !== 'suspended' || !!this.state.ended);
-      else await condition(() => this.state.revision !== revision || !!this.state.ended, wait);
+      if (this.state.contract.status === 'suspended') {
+        this.state.sleepingUntil = undefined; // waits for the resumption, not for a date
+        await condition(() => this.state.contract.status !== 'suspended' || !!this.state.ended);
+      } else {
+        this.state.sleepingUntil = new Date(dateMs()).toISOString();
+        await condition(() => this.state.revision !== revision || !!this.state.ended, wait);
+      }
     }
     this.state.sleepingUntil = undefined;
   }

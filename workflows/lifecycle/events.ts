@@ -4,7 +4,7 @@ import { awardIndicators } from '../../domain/indicators';
 import type { CheckKind } from '../../domain/policy';
 import type { Lifecycle } from './context';
 import { EVENTS_REMEMBERED } from './state';
-import { taskKey } from './tasks';
+import { takeAnswer } from './intake';
 
 /** What procurement systems tell a running contract (through Kafka, the API or the CLI). */
 export type ContractEvent =
@@ -85,13 +85,10 @@ export async function applyEvent(lc: Lifecycle, event: ContractEvent): Promise<v
   await r.flush();
 }
 
-/** An event that answers a check: the open task takes it now, or it waits for the task to open. */
+/** An event that answers a check goes through the same intake as a person's answer. */
 function answerFromEvent(lc: Lifecycle, kind: CheckKind, year: number | undefined, answer: unknown, by: string, summary: string): void {
-  const received = { answer, by, at: new Date().toISOString() };
-  const open = Object.values(lc.state.tasks).find((t) => t.kind === kind && t.year === year && t.status === 'open' && !t.received);
-  if (open) open.received = received;
-  else (lc.state.prefilled ??= {})[taskKey(kind, year)] = received;
   lc.recorder.log(by, 'event.answer', summary, { kind, year });
+  takeAnswer(lc, { kind, year }, { answer, by, via: 'event' });
 }
 
 /** New considerations replace the award's; the indicator events of its notification year are recorded again. */

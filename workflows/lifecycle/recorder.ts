@@ -28,6 +28,8 @@ export class Recorder {
   constructor(
     private readonly state: LifecycleState,
     private readonly workflowId: string,
+    /** Counts the write while it is in flight (the status query tells whether the workflow has settled). */
+    private readonly track: <T>(work: () => Promise<T>) => Promise<T>,
   ) {}
 
   private nextId(kind: string): string {
@@ -84,10 +86,12 @@ export class Recorder {
     this.notifications = [];
     this.tasks.clear();
     this.contractChanged = false;
-    await recordTransition(transition);
-    // Histories recorded before mails were sent have no deliverMail commands.
-    if (transition.notifications.length && patched('deliver-mail')) {
-      await Promise.all(transition.notifications.map((n) => deliverMail(n.id)));
-    }
+    await this.track(async () => {
+      await recordTransition(transition);
+      // Histories recorded before mails were sent have no deliverMail commands.
+      if (transition.notifications.length && patched('deliver-mail')) {
+        await Promise.all(transition.notifications.map((n) => deliverMail(n.id)));
+      }
+    });
   }
 }

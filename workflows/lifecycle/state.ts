@@ -2,9 +2,17 @@ import type { Decisions } from '../../domain/rules';
 import type { ContractRecord, TaskRecord } from '../../domain/records';
 import type { Policy } from '../../domain/policy';
 
+/** A valid answer the workflow took (workflows/lifecycle/intake.ts), from a person or from an event. */
+export interface ReceivedAnswer {
+  answer: unknown;
+  by: string;
+  at: string;
+  via: 'person' | 'event';
+}
+
 export interface OpenTask extends TaskRecord {
-  /** Set by the answerTask update once validated; the task's own coroutine records it. */
-  received?: { answer: unknown; by: string; at: string };
+  /** Set by the intake once validated; the task's own coroutine records it. */
+  received?: ReceivedAnswer;
 }
 
 export interface HistoryItem {
@@ -33,11 +41,18 @@ export interface LifecycleState {
   ended?: { status: 'terminated' | 'unsuccessful'; reason: string; at: string };
   /** The contract row exists: events must not write records before it. */
   registered?: boolean;
-  /** Answers that arrived as events before their task was opened, by task key (kind, or kind:y<year>). */
-  prefilled?: Record<string, { answer: unknown; by: string; at: string }>;
+  /** Valid answers that arrived before their task opened, by task id (the first one wins). */
+  early?: Record<string, ReceivedAnswer>;
+  /** Ids of this cycle's tasks already closed: a late answer to one of them is ignored, not kept. */
+  closedTasks?: string[];
+  /** Before `early`: answers kept by task key (kind, or kind:y<year>); moved to `early` when a run starts. */
+  prefilled?: Record<string, Omit<ReceivedAnswer, 'via'>>;
+  /** Answer and event signals taken since the contract's workflow started, across runs. */
+  signalsTaken?: number;
   /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
   sleepingUntil?: string;
 }
 
 export const HISTORY_KEPT = 200;
 export const EVENTS_REMEMBERED = 1000;
+

@@ -4,14 +4,10 @@ import { CHECK_KINDS, type CheckKind } from '../../domain/policy';
 import type { CheckSpec } from '../../domain/rules';
 import { taskTimeline, type TaskAction } from '../../domain/task-timeline';
 import type { Lifecycle } from './context';
+import { takeEarlyAnswer } from './intake';
 import type { OpenTask } from './state';
 
 export type OnAnswer = <K extends CheckKind>(kind: K, answer: Answers[K], task: OpenTask) => void;
-
-/** Where an answer that arrived early waits for its task. */
-export function taskKey(kind: CheckKind, year?: number): string {
-  return year ? `${kind}:y${year}` : kind;
-}
 
 /** The deterministic id of a check: one per contract cycle, kind and execution year. */
 export function taskId(contractId: string, cycle: number, kind: CheckKind, year?: number): string {
@@ -34,11 +30,7 @@ export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnA
 async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number): Promise<void> {
   const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
   const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year));
-  const early = lc.state.prefilled?.[taskKey(spec.kind, year)];
-  if (early && !task.received) {
-    task.received = early;
-    delete lc.state.prefilled![taskKey(spec.kind, year)];
-  }
+  task.received ??= takeEarlyAnswer(lc, id);
   const timeline = taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks);
   for (const step of timeline.steps) {
     if (await waitForAnswer(lc, task, step.at)) break;
@@ -50,12 +42,18 @@ async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year
     if (step.action === 'give-up') return;
   }
   if (lc.state.ended) return closeTask(lc, task, 'cancelled', 'Tâche annulée : fin du contrat');
-  const { answer, by, at } = task.received!;
+  const { answer, by, at, via } = task.received!;
   Object.assign(task, { status: 'answered', answer, answeredBy: by, answeredAt: at });
   onAnswer(spec.kind, answer as never, task);
-  delete lc.state.tasks[id];
+  forget(lc, task);
+  await lc.recorder.task(task).log(by, 'task.answered', `Réponse : ${task.title}`, { taskId: id, answer, via }).flush();
+}
+
+/** A closed task leaves the open ones; its id stays known so a late answer is refused, not kept. */
+function forget(lc: Lifecycle, task: OpenTask): void {
+  delete lc.state.tasks[task.id];
+  (lc.state.closedTasks ??= []).push(task.id);
   lc.refreshOverdue();
-  await lc.recorder.task(task).log(by, 'task.answered', `Réponse : ${task.title}`, { taskId: id, answer }).flush();
 }
 
 const dueDelayMs = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
@@ -100,12 +98,11 @@ async function act(lc: Lifecycle, task: OpenTask, action: TaskAction): Promise<v
 
 async function closeTask(lc: Lifecycle, task: OpenTask, status: 'unanswered' | 'cancelled', summary: string): Promise<void> {
   task.status = status;
-  delete lc.state.tasks[task.id];
-  lc.refreshOverdue();
+  forget(lc, task);
   await lc.recorder.task(task).log('system', `task.${status}`, summary, { taskId: task.id }).flush();
 }
 
-/** The answerTask update's validator: the task must be open and the answer valid for its kind. */
+/** The validator of the retired answerTask update (old histories): the task must be open and the answer valid. */
 export function validateAnswer(lc: Lifecycle, taskIdValue: string, answer: unknown): unknown {
   const task = lc.state.tasks[taskIdValue];
   if (!task || task.status !== 'open') throw new Error(`Tâche inconnue ou déjà close : ${taskIdValue}`);
