@@ -97,6 +97,7 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
     if (!(err instanceof LifecycleEnded)) throw err;
     await closure(lc, lc.state.ended!.status, lc.state.ended!.reason);
   }
+  lc.closing = true;
   await condition(allHandlersFinished);
   return status(lc);
 }
@@ -263,6 +264,7 @@ async function closure(lc: Lifecycle, status: 'closed' | 'terminated' | 'unsucce
 }
 
 async function continueWithState(lc: Lifecycle): Promise<never> {
+  lc.closing = true;
   await condition(allHandlersFinished);
   return continueAsNew<typeof contractLifecycle>({ contract: lc.facts, cycle: lc.state.contract.cycle, state: lc.state });
 }

@@ -123,7 +123,8 @@ export class LifecycleDriver {
 
   private async settledStatus(): Promise<LifecycleStatus | undefined> {
     const s = await this.status();
-    if (!s.settled) return undefined;
+    // A run that ended says it was closing; once the server has closed the workflow, nothing more will happen.
+    if (!s.settled) return (await this.handle.describe()).status.name === 'RUNNING' ? undefined : s;
     if (s.sleepingUntil && Date.parse(s.sleepingUntil) <= (await this.env.currentTimeMs())) return undefined; // its timer is due
     return s;
   }

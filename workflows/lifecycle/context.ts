@@ -18,8 +18,14 @@ export class Lifecycle {
     this.recorder = new Recorder(state, workflowInfo().workflowId, (work) => this.track(work));
   }
 
+  /**
+   * Set as the run ends (completion or continue-as-new): until the server has closed it, a query may still be answered
+   * from this state, and the run is not settled. A signal sent then would race the run's last workflow task.
+   */
+  closing = false;
+
   get settled(): boolean {
-    return this.inFlight === 0;
+    return this.inFlight === 0 && !this.closing;
   }
 
   async track<T>(work: () => Promise<T>): Promise<T> {
