@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'yaml';
 import { PolicySchema, type Policy } from '../domain/policy';
 import type { Db } from '../lib/db';
+
+/** Where the collectivities' policy files are: `policies/<collectivity>.yaml`. */
+export const POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
 
 export interface PolicyDeps {
   db: Db;
@@ -37,6 +41,11 @@ export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
       return policy;
     },
   };
+}
+
+/** The collectivities that have a policy file: the only ones contracts may be registered for. */
+export async function knownCollectivities(policiesDir: string): Promise<string[]> {
+  return (await readdir(policiesDir)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
 }
 
 export async function readPolicy(policiesDir: string, collectivityId: string): Promise<Policy> {

@@ -3,6 +3,7 @@
  * beside its floor: a raw kafkajs consumer doing a bare signal-with-start. Latency is measured from the
  * message's produce timestamp to Temporal's acceptance, at a fixed rate; then the maximum sustained rate on a backlog.
  */
+import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
@@ -88,6 +89,7 @@ export async function benchKafka(config: Config, temporal: Client, { rates = [20
   const product: (topic: string) => Sink = (topic) => async (onAccepted) => {
     const consumer = new ContractEventConsumer(kafka, temporal, logger, {
       topic, deadLetterTopic: `${topic}.dlq`, groupId: `g-${topic}`, taskQueue, partitionsConcurrently: partitions, onAccepted: (m) => onAccepted(m as { timestamp: string }),
+      collectivities: () => knownCollectivities(POLICIES_DIR),
     });
     await consumer.connect();
     void consumer.run();

@@ -4,10 +4,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { INDICATORS, type Policy } from '../domain/policy';
-import { readPolicy } from '../activities/policy';
+import { POLICIES_DIR, readPolicy } from '../activities/policy';
 import { createDb, type Db } from '../lib/db';
 import { yearlyReport } from '../reports/yearly-report';
-import { POLICIES_DIR } from '../workers/worker';
 
 export interface Timing {
   medianMs: number;

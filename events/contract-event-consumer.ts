@@ -3,6 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { producerOptions } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import { CREATING_TYPES, parseContractEvent } from '../schemas/contract-events';
+import { boundaryViolation } from './boundaries';
 import { DeadLetters } from './dead-letters';
 import { routeEvent } from './route';
 
@@ -11,6 +12,8 @@ export interface ContractEventConsumerOptions {
   deadLetterTopic: string;
   groupId: string;
   taskQueue: string;
+  /** Collectivities that have a policy: a registration for another one goes to the dead-letter topic. */
+  collectivities: () => Promise<string[]>;
   /** One message at a time per partition, these many partitions at once (per-contract order holds: key = contract). */
   partitionsConcurrently?: number;
   /** Called once Temporal accepted a message (measurements). */
@@ -59,6 +62,7 @@ export class ContractEventConsumer {
     const parsed = parseContractEvent(message.value);
     let reason = parsed.ok ? undefined : parsed.reason;
     if (parsed.ok && message.key?.toString() !== parsed.event.contractId) reason = `clé du message différente du contractId (${parsed.event.contractId})`;
+    if (parsed.ok && !reason) reason = await boundaryViolation({ client: this.client, collectivities: this.options.collectivities }, parsed.event);
     if (parsed.ok && !reason) {
       const outcome = await routeEvent(this.client, this.options.taskQueue, parsed.event);
       if (typeof outcome === 'object') reason = CREATING_TYPES.includes(parsed.event.type) ? outcome.rejected : `${outcome.rejected} (${parsed.event.type})`;

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { contractWorkflowId } from '../domain/contract';
+import { SA } from '../domain/search-attributes';
 import type { ContractEventMessage } from '../schemas/contract-events';
 import { contractEventSignal, contractLifecycle } from '../workflows/contract-lifecycle';
 import type { ContractEvent } from '../workflows/lifecycle/events';
@@ -17,6 +18,8 @@ export async function routeEvent(client: Client, taskQueue: string, event: Contr
       await client.workflow.start(contractLifecycle, {
         taskQueue, workflowId, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ contract: { ...event.payload, id: event.contractId, collectivityId: event.collectivity } }],
+        // Known from the start, so the consumer can check the collectivity of the contract's next events at once.
+        typedSearchAttributes: [{ key: SA.contractId, value: event.contractId }, { key: SA.collectivity, value: event.collectivity }],
       });
       return 'started';
     } catch (err) {

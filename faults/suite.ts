@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Kafka, Producer } from 'kafkajs';
-import { readPolicy } from '../activities/policy';
+import { POLICIES_DIR, readPolicy } from '../activities/policy';
 import { messageIdOf } from '../activities/mail';
 import { benchTemporal } from '../bench/temporal';
 import type { Policy } from '../domain/policy';
@@ -20,7 +20,7 @@ import { inPool } from '../load/pool';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import { freshDatabase } from '../prisma/fresh-database';
 import { Mailbox } from '../stack/mailbox';
-import { POLICIES_DIR, writeWorkflowBundle } from '../workers/worker';
+import { writeWorkflowBundle } from '../workers/worker';
 import { faultEnvironment, type FaultEnvironment, type FaultyPart } from './environment';
 import { answersByHand, contractMessages, expectedIndicators, expectsPartnerKickoff, faultContracts, poisonMessages, type FaultContract, type KafkaMessage } from './workload';
 

@@ -16,7 +16,8 @@ export async function chainCost(client: Client, workflowId: string, firstRunId: 
   const cost: ChainCost = { runs: 0, workflowTasks: 0, activities: 0, timers: 0, updates: 0, signals: 0, byWorker: {} };
   const byWorker = (identity?: string | null) => void (identity && (cost.byWorker[identity] = (cost.byWorker[identity] ?? 0) + 1));
   for (let runId: string | undefined = firstRunId; runId; ) {
-    const { events = [] } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
     cost.runs++;
     runId = undefined;
     for (const e of events) {

@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
+import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createKafka, producerOptions, topics } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
+import { createSystemToken, revokeSystemToken } from '../web/auth/system-tokens';
 import { createToken } from '../web/auth/tokens';
 import { ApiClient } from './api-client';
 
@@ -117,6 +119,37 @@ program
       const found = await db.user.findUnique({ where: { email: opts.email.toLowerCase() } });
       if (!found) throw new Error(`compte inconnu : ${opts.email}`);
       console.log(await createToken(db, found.id, opts.libelle));
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+const system = program.command('jeton-systeme').description('jetons des logiciels d’achat pour l’API des événements (administration)');
+system
+  .command('creer')
+  .description('crée un jeton système pour une collectivité et l’affiche une seule fois')
+  .requiredOption('--collectivite <id>', 'identifiant de la collectivité (ex. clermont)')
+  .requiredOption('--libelle <libellé>', 'le logiciel qui s’en sert (ex. profil acheteur)')
+  .action(async (opts: { collectivite: string; libelle: string }) => {
+    const known = await knownCollectivities(POLICIES_DIR);
+    if (!known.includes(opts.collectivite)) throw new Error(`collectivité inconnue : ${opts.collectivite} (connues : ${known.join(', ')})`);
+    const db = createDb(loadConfig().databaseUrl);
+    try {
+      const { id, token } = await createSystemToken(db, opts.collectivite, opts.libelle);
+      console.log(`✓ jeton système ${id} créé pour ${opts.collectivite} (${opts.libelle})\n  jeton (affiché une seule fois) : ${token}`);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+system
+  .command('revoquer')
+  .description('révoque un jeton système')
+  .argument('<id>', 'identifiant du jeton (affiché à sa création)')
+  .action(async (id: string) => {
+    const db = createDb(loadConfig().databaseUrl);
+    try {
+      if (!(await revokeSystemToken(db, id))) throw new Error(`aucun jeton système valide : ${id}`);
+      console.log(`✓ jeton système ${id} révoqué`);
     } finally {
       await db.$disconnect();
     }

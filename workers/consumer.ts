@@ -1,5 +1,6 @@
 /** The Kafka consumer of contract events: `npm run consumer` (also part of `npm start`). */
 import { fileURLToPath } from 'node:url';
+import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
 import { ContractEventConsumer } from '../events/contract-event-consumer';
 import { loadConfig, type Config } from '../lib/config';
 import { createKafka, ensureTopics, topics, topicSizing } from '../lib/kafka';
@@ -17,6 +18,7 @@ export async function createConsumerApp(config: Config, logger: Logger, options:
     deadLetterTopic: names.contractEventsDeadLetters,
     groupId: options.groupId ?? `${config.kafka.clientId}-contract-events`,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
+    collectivities: () => knownCollectivities(POLICIES_DIR),
   });
   await consumer.connect();
   const latch = stopLatch();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { mailDeps } from '../activities/mail';
+import { POLICIES_DIR } from '../activities/policy';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
@@ -14,7 +15,6 @@ import { temporalConnectionOptions } from '../lib/temporal';
 import { runUntilSignal } from './lifecycle';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-export const POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
 
 /** Builds the worker and the clients its activities use; `stop()` drains it and closes them. */
 export async function createWorkerApp(config: Config, logger: Logger, options: { workflowBundlePath?: string; taskQueue?: string } = {}) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskLinks } from '../../mail/links';
 import { uniqueId } from '../support/env';
 import { person, type Person } from '../support/people';
 import { webEnv } from '../support/web-env';
@@ -129,6 +130,21 @@ describe('pages', () => {
     const csv = await get(manager, '/contrats.csv?retard=1');
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\n')[0]).toContain('marché;collectivité;objet');
+  });
+
+  it('refuse an answer form posted across collectivities, and a link moved to another collectivity’s task', async () => {
+    const dijon = await signIn(people.dijonManager);
+    const task = `${ids.c1}:c1:allotment`;
+    const posted = await env.app.inject({ method: 'POST', url: `/taches/${task}`, headers: { cookie: dijon, ...form({}).headers }, payload: form({ lots: '3' }).payload });
+    expect(posted.statusCode).toBe(404);
+    // A mail's link names one task, signed: pointed at another collectivity's task, it is refused as modified.
+    const { url } = await TaskLinks.fromConfig(env.config.web).create({ taskId: `${ids.d1}:c1:allotment`, email: people.dijonBuyer.email });
+    const [head, body, signature] = url.slice(url.lastIndexOf('/') + 1).split('.');
+    const moved = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), sub: task })).toString('base64url');
+    const tampered = await env.app.inject({ method: 'POST', url: `/repondre/${head}.${moved}.${signature}`, ...form({ lots: '3' }) });
+    expect(tampered.statusCode).toBe(400);
+    expect(tampered.body).toContain('Lien invalide');
+    expect(await env.db.task.findUnique({ where: { id: task } })).toMatchObject({ status: 'open', answer: null });
   });
 
   it('send visitors without a valid session to the sign-in page', async () => {

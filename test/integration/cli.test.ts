@@ -37,6 +37,11 @@ it('lists my tasks, answers one, refuses a bad answer naming the field, and show
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/✗ Réponse invalide : .*\(needConfirmed\)/);
 
+  const stranger = await person(env.db, 'buyer', 'dijon');
+  const crossing = await cli(stranger.token, ['repondre', taskId, '-'], JSON.stringify(answers.programming));
+  expect(crossing.code).toBe(1);
+  expect(crossing.stderr).toContain(`✗ tâche introuvable : ${taskId}`);
+
   const answered = await cli(buyer.token, ['repondre', taskId, '-'], JSON.stringify(answers.programming));
   expect(answered.stdout).toContain(`✓ réponse enregistrée pour ${taskId}`);
   await eventually('the answer recorded', () => env.db.task.findFirst({ where: { id: taskId, status: 'answered', answeredBy: buyer.email } }).then((t) => t ?? undefined));
@@ -45,7 +50,6 @@ it('lists my tasks, answers one, refuses a bad answer naming the field, and show
   expect(history.stdout).toContain('Réponse : Questions systématiques de programmation');
   expect(history.stdout).toContain('Mail remis au serveur SMTP');
 
-  const stranger = await person(env.db, 'buyer', 'dijon');
   const denied = await cli(stranger.token, ['historique', contract.id]);
   expect(denied.code).toBe(1);
   expect(denied.stderr).toContain(`✗ contrat introuvable : ${contract.id}`);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { contractWorkflowId } from '../../domain/contract';
@@ -131,6 +131,26 @@ it('sends each kind of poison message to the dead-letter topic with its reason, 
   ]);
   expect(dead.find((m) => m.key === 'INCONNU-1')?.reason).toBe('contrat inconnu ou clos : INCONNU-1 (contract.suspended)');
   expect(dead.find((m) => m.key === id)).toMatchObject({ value: '{ceci n’est pas du JSON', headers: { trace: 'p1', 'x-dlq-topic': names.contractEvents } });
+});
+
+it('dead-letters an event that claims another collectivity than its contract’s, and a registration for an unknown collectivity', async () => {
+  const id = uniqueId('CB');
+  const stranger = uniqueId('UK');
+  await producer.send({ topic: names.contractEvents, messages: [
+    { key: id, value: JSON.stringify(registration(id)) }, // a Dijon contract
+    { key: id, value: JSON.stringify(event('contract.suspended', id, { collectivity: 'clermont' })) },
+    { key: stranger, value: JSON.stringify(event('contract.registered', stranger, { collectivity: 'atlantis' })) },
+    { key: id, value: JSON.stringify(event('contract.amended', id, { payload: { reason: 'Avenant de Dijon' } })) },
+  ] });
+  await eventually('the amendment after the refused suspension', async () => ((await audit(id, 'contract.amended')) === 1 ? true : undefined));
+  const dead = await readTopic(names.contractEventsDeadLetters, (m) => m.key === id || m.key === stranger, 2);
+  expect(Object.fromEntries(dead.map((m) => [m.key, m.reason]))).toEqual({
+    [id]: `l’événement se réclame de « clermont », mais le contrat ${id} appartient à « dijon »`,
+    [stranger]: 'collectivité inconnue : « atlantis » n’a pas de politique SPASER (connues : clermont, dijon)',
+  });
+  expect(await audit(id, 'contract.suspended')).toBe(0);
+  expect((await client.workflow.getHandle(contractWorkflowId(id)).query(statusQuery)).status).toBe('active');
+  await expect(client.workflow.getHandle(contractWorkflowId(stranger)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 });
 
 it('changes nothing when the same events are produced twice', async () => {

@@ -1,12 +1,11 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createMailActivities, mailDeps } from '../../activities/mail';
-import { createPolicyActivities } from '../../activities/policy';
+import { createPolicyActivities, POLICIES_DIR } from '../../activities/policy';
 import { createRecordActivities } from '../../activities/records';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
 import { createDb, type Db } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
-import { POLICIES_DIR } from '../../workers/worker';
 import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
 import { LifecycleDriver } from './lifecycle-driver';

@@ -2,7 +2,7 @@
  * A generated portfolio: contracts notified over several years with random but reproducible decisions and awards,
  * some corrected later. Written through the real recordTransition activity with the real indicator rules.
  */
-import { readPolicy } from '../../activities/policy';
+import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 import { createRecordActivities } from '../../activities/records';
 import type { AwardAnswer, Answers } from '../../domain/answers';
 import type { ContractFacts } from '../../domain/contract';
@@ -11,7 +11,6 @@ import type { Policy } from '../../domain/policy';
 import type { Decisions } from '../../domain/rules';
 import type { Transition } from '../../domain/records';
 import type { Db } from '../../lib/db';
-import { POLICIES_DIR } from '../../workers/worker';
 import { random } from '../../load/random';
 import { uniqueId } from './env';
 

@@ -3,8 +3,7 @@ import { parseAnswer } from '../../domain/answers';
 import { addMonths } from '../../domain/dates';
 import { awardIndicators, insertionHoursYear } from '../../domain/indicators';
 import { taskTimeline } from '../../domain/task-timeline';
-import { readPolicy } from '../../activities/policy';
-import { POLICIES_DIR } from '../../workers/worker';
+import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 import { answers, contractFacts } from '../support/contracts';
 
 const DAY = 86_400_000;

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readPolicy } from '../../activities/policy';
-import { POLICIES_DIR } from '../../workers/worker';
+import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 
 const ids = readdirSync(POLICIES_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
 

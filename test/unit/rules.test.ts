@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readPolicy } from '../../activities/policy';
+import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 import type { ContractFacts } from '../../domain/contract';
 import type { Policy } from '../../domain/policy';
 import * as rules from '../../domain/rules';
-import { POLICIES_DIR } from '../../workers/worker';
 import { contractFacts } from '../support/contracts';
 
 let dijon: Policy;

@@ -20,9 +20,14 @@ export function identifyViewers(app: FastifyInstance, db: Db): void {
   });
 }
 
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(req: FastifyRequest): string | undefined {
+  return /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+}
+
 function lookUp(db: Db, req: FastifyRequest): Promise<Viewer | undefined> {
-  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  if (bearer) return viewerOfToken(db, bearer.trim());
+  const bearer = bearerToken(req);
+  if (bearer) return viewerOfToken(db, bearer);
   const userId = sessionUserId(req);
   return userId ? viewerOfUserId(db, userId) : Promise.resolve(undefined);
 }

@@ -5,7 +5,10 @@ import type { User } from '../../prisma/generated/client';
 import type { Viewer } from '../access';
 
 const PREFIX = 'spaser_';
-const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+/** System tokens (web/auth/system-tokens.ts) share the family prefix but are never a person's. */
+export const SYSTEM_PREFIX = 'spaser_sys_';
+/** Tokens are stored as their SHA-256: a leaked table gives no usable credential. */
+export const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export async function createToken(db: Db, userId: string, label: string): Promise<string> {
   const token = `${PREFIX}${randomBytes(24).toString('base64url')}`;
@@ -14,7 +17,7 @@ export async function createToken(db: Db, userId: string, label: string): Promis
 }
 
 export async function viewerOfToken(db: Db, token: string): Promise<Viewer | undefined> {
-  if (!token.startsWith(PREFIX)) return undefined;
+  if (!token.startsWith(PREFIX) || token.startsWith(SYSTEM_PREFIX)) return undefined;
   const found = await db.apiToken.findUnique({ where: { hash: hashOf(token) }, include: { user: true } });
   if (!found || found.revokedAt) return undefined;
   await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } });

@@ -7,7 +7,8 @@ import type { Db } from '../../lib/db';
 import { mayAnswer } from '../access';
 import { submitAnswer } from '../answering';
 import { auditTrail } from '../audit-trail';
-import { apiViewer } from '../auth/plugin';
+import { apiViewer, bearerToken } from '../auth/plugin';
+import { collectivityOfSystemToken } from '../auth/system-tokens';
 import * as q from '../queries';
 
 export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client; producer: Producer; contractEventsTopic: string }): void {
@@ -15,9 +16,15 @@ export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client
 
   app.get('/api/sante', async () => ({ ok: true }));
 
+  // Procurement systems only, each with its collectivity's system token (npm run cli -- jeton-systeme creer).
   app.post('/api/evenements', async (req, reply) => {
-    const result = await ingestEvent(deps.producer, deps.contractEventsTopic, String(req.body ?? ''));
-    if (!result.ok) return reply.code(400).send({ erreur: result.reason });
+    const token = bearerToken(req);
+    const collectivityId = token ? await collectivityOfSystemToken(db, token) : undefined;
+    if (!collectivityId) {
+      return reply.code(401).send({ erreur: 'jeton système requis : en-tête Authorization: Bearer <jeton système de la collectivité>' });
+    }
+    const result = await ingestEvent(deps.producer, deps.contractEventsTopic, String(req.body ?? ''), { collectivityId });
+    if (!result.ok) return reply.code(result.status).send({ erreur: result.reason });
     return reply.code(202).send({ accepte: true, eventId: result.eventId, contractId: result.contractId });
   });
 
