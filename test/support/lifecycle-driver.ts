@@ -47,7 +47,20 @@ export class LifecycleDriver {
       if (s.openTasks.length || wakeAt === undefined || wakeAt > deadline) {
         throw new Error(`expected open tasks [${want}], found [${open}] (phase ${s.phase}, asleep until ${s.sleepingUntil ?? '-'})`);
       }
-      await this.env.sleep(wakeAt - (await this.env.currentTimeMs()) + 1000);
+      await this.skip(wakeAt - (await this.env.currentTimeMs()) + 1000);
+    }
+  }
+
+  /** Moves the clock; a jump that does not end fails with what the server and the workflow were doing. */
+  async skip(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => void this.diagnose().then((d) => reject(new Error(`the clock did not move ${ms} ms in ${GIVE_UP_MS / 1000} s: ${d}`))), GIVE_UP_MS);
+    });
+    try {
+      await Promise.race([this.env.sleep(ms), stalled]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -134,8 +147,26 @@ export class LifecycleDriver {
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      if (Date.now() > giveUpAt) throw new Error(`still waiting for ${what} after ${GIVE_UP_MS / 1000} s`);
+      if (Date.now() > giveUpAt) throw new Error(`still waiting for ${what} after ${GIVE_UP_MS / 1000} s: ${await this.diagnose()}`);
       await delay(POLL_MS);
+    }
+  }
+
+  /** What a failing wait reports: is the server's clock locked, and the last events of this run and the one before. */
+  async diagnose(): Promise<string> {
+    try {
+      const t0 = await this.env.currentTimeMs();
+      await delay(1000);
+      const moved = (await this.env.currentTimeMs()) - t0;
+      const { raw, status } = await this.handle.describe();
+      const events = (await this.handle.fetchHistory()).events ?? [];
+      const kinds = (list: typeof events) => list.slice(-8).map((e) => `${e.eventId}:${Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace('EventAttributes', '')}`).join(' ');
+      const previousRunId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      const previous = previousRunId ? (await this.env.client.workflow.getHandle(this.handle.workflowId, previousRunId).fetchHistory()).events ?? [] : [];
+      return `server clock moved ${moved} ms in 1 s of real time${moved > 10_000 ? '' : ' (locked)'}; run ${status.name}, ` +
+        `${raw.pendingActivities?.length ?? 0} activities pending; last events ${kinds(events)}` + (previousRunId ? `; previous run ${kinds(previous)}` : '');
+    } catch (err) {
+      return `no diagnosis (${(err as Error).message})`;
     }
   }
 }

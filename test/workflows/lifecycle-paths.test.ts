@@ -39,7 +39,7 @@ it('reserves a 60 k€ contract to an ESAT after the reservation check, then end
   await d.answer('kickoff-meeting', answers.kickoff(await t.env.currentTimeMs()));
   await d.expectPhase('execution');
 
-  await t.env.sleep(100 * DAY);
+  await d.skip(100 * DAY);
   await d.event({ type: 'noted', eventId: 'evt-order-1', what: 'Bon de commande n°1', detail: { amountHT: 4_000 } });
   await d.event({ type: 'noted', eventId: 'evt-order-1', what: 'Bon de commande n°1 (renvoyé)', detail: { amountHT: 4_000 } }); // same event: ignored
   await d.event({ type: 'terminated', eventId: 'evt-term-1', reason: 'Cessation d’activité du titulaire' });

@@ -70,7 +70,7 @@ it('follows amendments and suspension during execution, and pins the policy vers
 
   // Suspended for 18 months: the first review waits for the resumption.
   await d.event({ type: 'suspended', eventId: 'evt-s', reason: 'Travaux du bâtiment' });
-  await t.env.sleep(540 * DAY);
+  await d.skip(540 * DAY);
   expect(await d.settled()).toMatchObject({ status: 'suspended', openTasks: [] });
   await d.event({ type: 'resumed', eventId: 'evt-r' });
   await d.expectTasks(['annual-review'], { maxDays: 0 }); // no insertion clause: no hours to report

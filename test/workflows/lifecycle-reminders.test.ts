@@ -17,7 +17,7 @@ it('reminds a buyer who never answers, escalates to the manager, then gives up, 
   const task = opened.openTasks[0]!;
   const openedAt = Date.parse(task.dueAt) - 14 * DAY; // Clermont: due in 14 days
 
-  await t.env.sleep(80 * DAY); // longer than the give-up delay (due + 60 days)
+  await d.skip(80 * DAY); // longer than the give-up delay (due + 60 days)
   await d.expectTasks(['sourcing']); // gave up, moved on
 
   const audit = await t.db.auditEntry.findMany({ where: { contractId: contract.id, detail: { path: ['taskId'], equals: task.id } }, orderBy: { at: 'asc' } });
