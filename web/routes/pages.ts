@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../lib/db';
 import { mayAnswer } from '../access';
 import { showAnswerForm, submitAnswerForm } from '../answer-form-page';
-import { auditTrail } from '../audit-trail';
+import { auditTrail, type TrailEntry } from '../audit-trail';
 import { pageViewer } from '../auth/plugin';
-import { CONTRACT_COLUMNS, sendCsv, TRAIL_COLUMNS } from '../csv';
+import { type CsvColumns, sendCsv } from '../csv';
 import type { FormBody } from '../forms/answer-form';
 import * as q from '../queries';
 import { page, PHASE_LABELS } from '../render';
@@ -18,6 +18,16 @@ interface ListQuery {
 }
 
 const filtersOf = (query: ListQuery): q.ContractFilters => ({ service: query.service || undefined, phase: query.phase || undefined, overdue: query.retard === '1' });
+
+// The CSV exports: each column's French header and type; web/csv.ts writes each type as spreadsheets expect it.
+const CONTRACT_COLUMNS: CsvColumns<Awaited<ReturnType<typeof q.contracts>>[number]> = {
+  id: ['marché', 'text'], collectivityId: ['collectivité', 'text'], object: ['objet', 'text'], buyingService: ['service', 'text'],
+  buyerEmail: ['acheteur', 'text'], phase: ['étape', 'text'], status: ['statut', 'text'], estimatedAmountHt: ['montant estimé HT', 'amount'],
+  awardedAmountHt: ['montant attribué HT', 'amount'], plannedAwardDate: ['attribution prévue', 'date'],
+  openTasks: ['tâches ouvertes', 'number'], overdueTasks: ['tâches en retard', 'number'],
+};
+const TRAIL_COLUMNS: CsvColumns<TrailEntry> = { at: ['date', 'datetime'], source: ['source', 'text'], actor: ['qui', 'text'], action: ['action', 'text'], summary: ['détail', 'text'] };
+
 const notFound = { title: 'Introuvable', text: 'Ce contrat ou cette tâche n’existe pas, ou vous n’y avez pas accès.', tone: 'warning', next: { href: '/', label: 'Retour à l’accueil' } };
 
 export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void {

@@ -69,11 +69,12 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
   app.get('/indicateurs.csv', withManager(false, async (req, reply, _v, policy) => {
     const report = await yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee));
     const rows = report.sections.flatMap((s) => s.trend.map((f) => ({
-      indicator: s.indicator, label: s.label, year: f.year, numerator: f.numerator, denominator: f.denominator ?? '', value: f.value ?? '',
+      indicator: s.indicator, label: s.label, year: f.year, numerator: f.numerator, denominator: f.denominator, value: f.value,
       targets: s.targets.map((t) => `${t.share} en ${t.year}`).join(' ; '),
     })));
     return sendCsv(reply, `indicateurs-${report.year}.csv`, {
-      indicator: 'indicateur', label: 'libellé', year: 'année', numerator: 'numérateur', denominator: 'dénominateur', value: 'valeur', targets: 'objectifs',
+      indicator: ['indicateur', 'text'], label: ['libellé', 'text'], year: ['année', 'number'], numerator: ['numérateur', 'number'],
+      denominator: ['dénominateur', 'number'], value: ['valeur', 'number'], targets: ['objectifs', 'text'],
     }, rows);
   }));
 
