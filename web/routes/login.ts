@@ -2,19 +2,28 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
-import { OidcSignIn } from '../auth/oidc';
-import { closeSession, openSession } from '../auth/session';
+import { isRefusal, linkedUser, OidcSignIn, type OidcPending, type Refusal } from '../auth/oidc';
+import { closeSession, openSession, sessionIdToken } from '../auth/session';
 import { viewerOfToken } from '../auth/tokens';
 import { page } from '../render';
 
 const OIDC_COOKIE = 'spaser_oidc';
+
+/** Why a person the provider vouched for does not get in. */
+const REFUSALS: Record<Refusal, (email: string) => { title: string; text: string }> = {
+  unknown: (email) => ({ title: 'Compte inconnu', text: `Aucun compte SPASER n’est ouvert pour ${email}. Demandez-le à votre responsable.` }),
+  unverified: (email) => ({ title: 'Adresse non vérifiée', text: `Le fournisseur d’identité n’a pas vérifié l’adresse ${email}. Faites-la vérifier, puis recommencez.` }),
+  linkedElsewhere: (email) => ({ title: 'Compte déjà relié', text: `Le compte SPASER de ${email} est relié à une autre identité. Demandez à votre responsable de le délier.` }),
+};
 
 /** Only local paths: a sign-in never sends people elsewhere. */
 const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : '/');
 
 export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): void {
   const secure = web.publicUrl.startsWith('https://');
-  const oidc = web.auth.mode === 'oidc' ? new OidcSignIn({ ...web.auth, redirectUri: `${web.publicUrl}/connexion/retour` }) : undefined;
+  const oidc = web.auth.mode === 'oidc'
+    ? new OidcSignIn({ ...web.auth, redirectUri: `${web.publicUrl}/connexion/retour`, postLogoutRedirectUri: `${web.publicUrl}/connexion` })
+    : undefined;
 
   app.get<{ Querystring: { suite?: string } }>('/connexion', async (req, reply) =>
     page(reply, 'login', { title: 'Connexion', mode: web.auth.mode, next: safeNext(req.query.suite) }));
@@ -29,17 +38,20 @@ export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): v
     return reply.redirect(safeNext(req.body.suite), 303);
   });
 
-  app.post('/deconnexion', async (_req, reply) => {
+  // With OpenID Connect, the provider's session ends too, or its next sign-in would not ask who is there.
+  app.post('/deconnexion', async (req, reply) => {
+    const idToken = oidc && sessionIdToken(req);
     closeSession(reply);
-    return reply.redirect('/connexion', 303);
+    const endSession = idToken ? await oidc.endSessionUrl(idToken) : undefined;
+    return reply.redirect(endSession ?? '/connexion', 303);
   });
 
   if (!oidc) return;
   app.get<{ Querystring: { suite?: string } }>('/connexion/oidc', async (req, reply) => {
-    const start = await oidc.start();
-    const value = JSON.stringify({ state: start.state, verifier: start.verifier, next: safeNext(req.query.suite) });
+    const { url, pending } = await oidc.start();
+    const value = JSON.stringify({ ...pending, next: safeNext(req.query.suite) });
     reply.setCookie(OIDC_COOKIE, value, { signed: true, httpOnly: true, sameSite: 'lax', secure, path: '/connexion', maxAge: 600 });
-    return reply.redirect(start.url);
+    return reply.redirect(url);
   });
 
   app.get('/connexion/retour', async (req, reply) => {
@@ -47,14 +59,18 @@ export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): v
     if (!unsigned.valid || !unsigned.value) {
       return page(reply.code(400), 'message', { title: 'Connexion expirée', text: 'Recommencez la connexion.', tone: 'warning', next: { href: '/connexion', label: 'Se connecter' } });
     }
-    const expected = JSON.parse(unsigned.value) as { state: string; verifier: string; next: string };
-    const email = await oidc.finish(new URL(req.url, web.publicUrl), expected);
-    const user = await db.user.findUnique({ where: { email } });
+    const pending = JSON.parse(unsigned.value) as OidcPending & { next: string };
     reply.clearCookie(OIDC_COOKIE, { path: '/connexion' });
-    if (!user) {
-      return page(reply.code(403), 'message', { title: 'Compte inconnu', text: `Aucun compte SPASER n’est ouvert pour ${email}. Demandez-le à votre responsable.`, tone: 'warning' });
+    const identity = await oidc.finish(new URL(req.url, web.publicUrl), pending).catch((err: unknown) => {
+      if (isRefusal(err)) return undefined;
+      throw err;
+    });
+    if (!identity) {
+      return page(reply.code(400), 'message', { title: 'Connexion refusée', text: 'Le fournisseur d’identité n’a pas confirmé votre connexion. Recommencez.', tone: 'warning', next: { href: '/connexion', label: 'Se connecter' } });
     }
-    openSession(reply, user.id, secure);
-    return reply.redirect(expected.next, 303);
+    const found = await linkedUser(db, identity);
+    if ('refusal' in found) return page(reply.code(403), 'message', { ...REFUSALS[found.refusal](identity.email), tone: 'warning' });
+    openSession(reply, found.user.id, secure, identity.idToken);
+    return reply.redirect(pending.next, 303);
   });
 }

@@ -70,7 +70,7 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
     const report = await yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee));
     const rows = report.sections.flatMap((s) => s.trend.map((f) => ({
       indicator: s.indicator, label: s.label, year: f.year, numerator: f.numerator, denominator: f.denominator, value: f.value,
-      targets: s.targets.map((t) => `${t.share} en ${t.year}`).join(' ; '),
+      targets: s.targets.map((t) => `${Math.round(t.share * 100)} % en ${t.year}`).join(' ; '),
     })));
     return sendCsv(reply, `indicateurs-${report.year}.csv`, {
       indicator: ['indicateur', 'text'], label: ['libellé', 'text'], year: ['année', 'number'], numerator: ['numérateur', 'number'],
