@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
+import { isGrpcDeadlineError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckKind } from '../../domain/policy';
 import type { ContractEvent } from '../../workflows/lifecycle/events';
@@ -7,6 +7,8 @@ import { answerTaskSignal, contractEventSignal, statusQuery, type contractLifecy
 
 const DAY = 86_400_000;
 const POLL_MS = 20;
+/** Longer than any answer a settled worker gives on this machine under CI load; a query past it is asked again. */
+const QUERY_MS = 5_000;
 /** Only a failing test gets there: it then fails with what it waited for, rather than hanging. */
 const GIVE_UP_MS = 30_000;
 
@@ -23,8 +25,22 @@ export class LifecycleDriver {
     readonly firstRunId?: string,
   ) {}
 
+  /**
+   * The status query, asked again when it gets no answer in a few seconds: the time-skipping server never answers
+   * a query that reached a run as it continued as new (continue-as-new is not atomic there, temporalio/sdk-java#1537),
+   * and the same query asked again reaches the new run.
+   */
   status(): Promise<LifecycleStatus> {
-    return this.handle.query(statusQuery);
+    const ask = async (): Promise<LifecycleStatus> => {
+      for (;;) {
+        try {
+          return await this.env.client.connection.withDeadline(Date.now() + QUERY_MS, () => this.handle.query(statusQuery));
+        } catch (err) {
+          if (!isGrpcDeadlineError(err)) throw err;
+        }
+      }
+    };
+    return this.bounded('the status query', ask());
   }
 
   /** Waits until the workflow has settled: nothing in flight, no calendar date already passed. */
@@ -52,13 +68,18 @@ export class LifecycleDriver {
   }
 
   /** Moves the clock; a jump that does not end fails with what the server and the workflow were doing. */
-  async skip(ms: number): Promise<void> {
+  skip(ms: number): Promise<void> {
+    return this.bounded(`the clock to move ${ms} ms`, this.env.sleep(ms));
+  }
+
+  /** A call to the server that does not return fails with a diagnosis, instead of hanging the test. */
+  private async bounded<T>(what: string, call: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => void this.diagnose().then((d) => reject(new Error(`the clock did not move ${ms} ms in ${GIVE_UP_MS / 1000} s: ${d}`))), GIVE_UP_MS);
+      timer = setTimeout(() => void this.diagnose().then((d) => reject(new Error(`still waiting for ${what} after ${GIVE_UP_MS / 1000} s: ${d}`))), GIVE_UP_MS);
     });
     try {
-      await Promise.race([this.env.sleep(ms), stalled]);
+      return await Promise.race([call, stalled]);
     } finally {
       clearTimeout(timer);
     }
@@ -127,7 +148,7 @@ export class LifecycleDriver {
    */
   private async signalled(send: () => Promise<void>): Promise<LifecycleStatus> {
     const { signalsTaken: before } = await this.settled('the workflow to settle before a signal');
-    await send();
+    await this.bounded('the signal to be sent', send());
     return this.until('the signal to be taken', async () => {
       const s = await this.settledStatus();
       return s && s.signalsTaken > before ? s : undefined;
@@ -153,7 +174,12 @@ export class LifecycleDriver {
   }
 
   /** What a failing wait reports: is the server's clock locked, and the last events of this run and the one before. */
-  async diagnose(): Promise<string> {
+  diagnose(): Promise<string> {
+    const late = delay(10_000).then(() => 'no diagnosis (the server did not answer in 10 s)');
+    return Promise.race([this.diagnosis(), late]);
+  }
+
+  private async diagnosis(): Promise<string> {
     try {
       const t0 = await this.env.currentTimeMs();
       await delay(1000);
