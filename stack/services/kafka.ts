@@ -65,8 +65,12 @@ async function brokerAnswers(host: string, port: number): Promise<boolean> {
   }
 }
 
+/** A KRaft cluster id: 16 random bytes in base64url, never starting with '-' (the storage tool would read a flag). */
 function clusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(host: string, port: number, controllerPort: number, dataDir: string): string {
