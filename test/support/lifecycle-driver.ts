@@ -6,7 +6,7 @@ import type { ContractEvent } from '../../workflows/lifecycle/events';
 import { answerTaskSignal, contractEventSignal, statusQuery, type contractLifecycle, type LifecycleStatus } from '../../workflows/contract-lifecycle';
 
 const DAY = 86_400_000;
-const POLL_MS = 20;
+const POLL_MS = 50;
 /** Longer than any answer a settled worker gives on this machine under CI load; a query past it is asked again. */
 const QUERY_MS = 5_000;
 /** Only a failing test gets there: it then fails with what it waited for, rather than hanging. */
@@ -90,8 +90,7 @@ export class LifecycleDriver {
     const s = await this.settled();
     const task = s.openTasks.find((t) => t.kind === kind);
     if (!task) throw new Error(`no open ${kind} task (open: ${s.openTasks.map((t) => t.kind).join(', ')})`);
-    await this.answerTask(task.id, answer, by);
-    const after = await this.status();
+    const after = await this.answerTask(task.id, answer, by);
     if (after.openTasks.some((t) => t.id === task.id)) {
       const reason = [...after.history].reverse().find((h) => h.action === 'answer.ignored')?.summary;
       throw new Error(reason ?? `answer to ${task.id} not taken`);
@@ -119,8 +118,8 @@ export class LifecycleDriver {
   /** Waits until the workflow reports `phase`. */
   async expectPhase(phase: LifecycleStatus['phase']): Promise<LifecycleStatus> {
     return this.until(`phase ${phase}`, async () => {
-      const s = await this.status();
-      return s.phase === phase ? s : undefined;
+      const s = await this.settledStatus();
+      return s?.phase === phase ? s : undefined;
     });
   }
 
@@ -155,12 +154,30 @@ export class LifecycleDriver {
     });
   }
 
+  /**
+   * The status once the workflow has settled. First from the server alone, without asking the worker: no activity
+   * and no workflow task in flight. Only then the status query: no write in flight, no calendar date passed. A
+   * query that reaches the time-skipping server while the workflow task that continues a run as new is in flight
+   * can leave a workflow task on the closed run, which keeps the server's clock locked for good (see README).
+   */
   private async settledStatus(): Promise<LifecycleStatus | undefined> {
+    const { status, raw } = await this.handle.describe();
+    if (status.name !== 'RUNNING') return this.status(); // closed: nothing more will happen
+    if (raw.pendingActivities?.length || (await this.workflowTaskInFlight())) return undefined;
     const s = await this.status();
-    // A run that ended says it was closing; once the server has closed the workflow, nothing more will happen.
-    if (!s.settled) return (await this.handle.describe()).status.name === 'RUNNING' ? undefined : s;
+    if (!s.settled) return undefined;
     if (s.sleepingUntil && Date.parse(s.sleepingUntil) <= (await this.env.currentTimeMs())) return undefined; // its timer is due
     return s;
+  }
+
+  /** Whether the current run's last workflow task is scheduled or started, not yet completed. */
+  private async workflowTaskInFlight(): Promise<boolean> {
+    const events = (await this.handle.fetchHistory()).events ?? [];
+    for (let i = events.length - 1; i >= 0; i--) {
+      if (events[i]!.workflowTaskCompletedEventAttributes) return false;
+      if (events[i]!.workflowTaskScheduledEventAttributes || events[i]!.workflowTaskStartedEventAttributes) return true;
+    }
+    return true;
   }
 
   private async until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
