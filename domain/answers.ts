@@ -3,8 +3,9 @@
  * A missing justification is an error: every "no" must say why (SPASER: "justifier de l'absence de ...").
  */
 import { z } from 'zod';
-import type { CheckKind } from './policy';
-import { ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL, NO_SOCIAL, SOCIAL_CONSIDERATIONS, SupplierSchema } from './contract';
+import type { CheckKind, Policy } from './policy';
+import { advanceMandatory, smeAdvanceOffered } from './rules';
+import { ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL, NO_SOCIAL, SOCIAL_CONSIDERATIONS, SupplierSchema, type ContractFacts } from './contract';
 
 const justification = z.string().trim().min(10, 'justification de 10 caractères au moins');
 const isoDate = z.iso.date('date au format AAAA-MM-JJ');
@@ -75,10 +76,34 @@ const equality = z
   .object({ genderEqualityClause: z.boolean(), antiDiscriminationClause: z.boolean(), justification: justification.optional() })
   .superRefine(justifiedWhen((a) => !a.genderEqualityClause || !a.antiDiscriminationClause, 'justifiez la clause non retenue'));
 
+const antiDiscrimination = z
+  .object({ antiDiscriminationClause: z.boolean(), justification: justification.optional() })
+  .superRefine(justifiedWhen((a) => !a.antiDiscriminationClause, 'justifiez l’absence de clause de départage non discriminatoire'));
+
+/** The labels are checked against the contract's policy (recognised labels), see CONTEXT_CHECKS. */
 const fairTrade = z
-  .object({ fairTradeRequired: z.boolean(), justification: justification.optional() })
+  .object({ fairTradeRequired: z.boolean(), labelsRequired: z.array(z.string().trim().min(1)).optional(), justification: justification.optional() })
   .superRefine(justifiedWhen((a) => !a.fairTradeRequired, 'justifiez l’absence de commerce équitable'));
 
+/** The rate is checked against the contract's policy and amount (CONTEXT_CHECKS). */
+const smeAdvance = z.object({
+  smeAdvancePercent: z.number().min(0).max(100),
+  guaranteeRequired: z.boolean(),
+  justification: justification.optional(),
+});
+
+// Asked only when the advance is mandatory for the contract: "no advance" is not an answer.
+const mandatoryAdvance = z.object({ advancePercent: z.number().gt(0, 'l’avance est obligatoire pour ce marché : taux supérieur à 0').max(100) });
+
+const priceRevision = z
+  .object({ priceRevision: z.boolean(), justification: justification.optional() })
+  .superRefine(justifiedWhen((a) => !a.priceRevision, 'justifiez l’absence de révision des prix'));
+
+const negotiation = z
+  .object({ negotiation: z.boolean(), justification: justification.optional() })
+  .superRefine(justifiedWhen((a) => !a.negotiation, 'motivez l’absence de négociation (rapport d’analyse des offres)'));
+
+/** The single answer of policies before the split; kept so that recorded answers still parse. */
 const financial = z.object({
   smeAdvancePercent: z.number().min(0).max(100),
   advance: z.boolean(),
@@ -124,8 +149,13 @@ export const ANSWER_SCHEMAS = {
   'environmental-considerations': environmental,
   'eco-labels': ecoLabels,
   'equality-clauses': equality,
+  'anti-discrimination-clause': antiDiscrimination,
   'fair-trade': fairTrade,
   'financial-terms': financial,
+  'sme-advance': smeAdvance,
+  'mandatory-advance': mandatoryAdvance,
+  'price-revision': priceRevision,
+  negotiation,
   'works-clauses': worksClauses,
   'award-record': award,
   'kickoff-meeting': kickoff,
@@ -137,10 +167,52 @@ export const ANSWER_SCHEMAS = {
 export type Answers = { [K in CheckKind]: z.infer<(typeof ANSWER_SCHEMAS)[K]> };
 export type AwardAnswer = Extract<Answers['award-record'], { outcome: 'awarded' }>;
 
-/** Parses an answer for a check kind; the error names each wrong field, in French. */
-export function parseAnswer<K extends CheckKind>(kind: K, answer: unknown): { ok: true; value: Answers[K] } | { ok: false; error: string } {
+/** The contract an answer is for: some answers are checked against its figures and its pinned policy. */
+export interface AnswerContext {
+  contract: Pick<ContractFacts, 'estimatedAmountHT' | 'durationMonths' | 'procedure'>;
+  policy: Policy;
+}
+
+export interface AnswerIssue {
+  path: string;
+  message: string;
+}
+
+/** Checks that need the contract; each applies only under a policy that has the setting it reads. */
+const CONTEXT_CHECKS: { [K in CheckKind]?: (a: Answers[K], ctx: AnswerContext) => AnswerIssue[] } = {
+  'sme-advance': (a, { contract, policy }) => {
+    const t = policy.thresholds;
+    const min = t.mandatoryAdvanceSmeMinRate;
+    if (min !== undefined && advanceMandatory(contract, policy) && a.smeAdvancePercent < min * 100) {
+      return [{ path: 'smeAdvancePercent', message: `au moins ${Math.round(min * 100)} % : l’avance est obligatoire pour ce marché` }];
+    }
+    const below = a.smeAdvancePercent < t.smeAdvanceRate * 100 || a.guaranteeRequired;
+    return smeAdvanceOffered(contract, policy) && below && !a.justification
+      ? [{ path: 'justification', message: `justifiez un taux inférieur à ${Math.round(t.smeAdvanceRate * 100)} % ou une garantie à première demande` }]
+      : [];
+  },
+  'fair-trade': (a, { policy }) => {
+    const recognised = policy.fairTradeLabels;
+    if (!recognised || !a.fairTradeRequired) return [];
+    const labels = a.labelsRequired ?? [];
+    if (!labels.length) return [{ path: 'labelsRequired', message: `indiquez le label ou système de garantie exigé (${recognised.join(', ')})` }];
+    const unknown = labels.filter((l) => !recognised.includes(l));
+    return unknown.length ? [{ path: 'labelsRequired', message: `non reconnu : ${unknown.join(', ')} (reconnus : ${recognised.join(', ')})` }] : [];
+  },
+};
+
+/** The issues of an answer, each naming its field, in French; with the contract, its contract-specific checks too. */
+export function answerIssues<K extends CheckKind>(kind: K, answer: unknown, ctx?: AnswerContext): { ok: true; value: Answers[K] } | { ok: false; issues: AnswerIssue[] } {
   const result = ANSWER_SCHEMAS[kind].safeParse(answer);
-  if (result.success) return { ok: true, value: result.data as Answers[K] };
-  const error = result.error.issues.map((i) => `${i.path.join('.') || 'réponse'} : ${i.message}`).join(' ; ');
-  return { ok: false, error };
+  if (!result.success) return { ok: false, issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) };
+  const value = result.data as Answers[K];
+  const issues = ctx ? (CONTEXT_CHECKS[kind]?.(value, ctx) ?? []) : [];
+  return issues.length ? { ok: false, issues } : { ok: true, value };
+}
+
+/** Parses an answer for a check kind; the error names each wrong field, in French. */
+export function parseAnswer<K extends CheckKind>(kind: K, answer: unknown, ctx?: AnswerContext): { ok: true; value: Answers[K] } | { ok: false; error: string } {
+  const result = answerIssues(kind, answer, ctx);
+  if (result.ok) return result;
+  return { ok: false, error: result.issues.map((i) => `${i.path || 'réponse'} : ${i.message}`).join(' ; ') };
 }

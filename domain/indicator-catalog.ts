@@ -18,7 +18,7 @@ export const INDICATOR_CATALOG: Record<IndicatorId, IndicatorInfo> = {
   'env-criterion': { label: 'Contrats avec un critère environnemental', kind: 'share', among: notified },
   'env-considerations': { label: 'Contrats avec des considérations environnementales', kind: 'share', among: notified },
   'social-considerations': { label: 'Contrats avec au moins une considération sociale', kind: 'share', among: notified },
-  'formal-insertion-clause': { label: 'Procédures formalisées comportant une clause d’insertion', kind: 'share', among: 'contrats issus de procédures formalisées' },
+  'formal-insertion-clause': { label: 'Procédures formalisées comportant une clause d’insertion', kind: 'share', among: 'contrats issus de procédures formalisées notifiés dans l’année' },
   'formal-social-considerations': { label: 'Procédures formalisées comportant des considérations sociales', kind: 'share', among: 'contrats issus de procédures formalisées' },
   'circular-economy-targeted': { label: 'Contrats intégrant l’économie circulaire', kind: 'share', among: 'contrats ciblés économie circulaire à la programmation' },
   'sme-targeted': { label: 'Contrats confiés à des TPE-PME', kind: 'share', among: 'contrats ciblés TPE-PME à la programmation' },
@@ -31,8 +31,10 @@ export const INDICATOR_CATALOG: Record<IndicatorId, IndicatorInfo> = {
   'eco-label-requirements': { label: 'Contrats exigeant des produits écolabellisés', kind: 'share', among: notified },
   'global-cost-criterion': { label: 'Contrats avec un critère de coût global', kind: 'share', among: notified },
   'co-contracting': { label: 'Marchés attribués à un groupement', kind: 'count' },
-  'gender-equality-clause': { label: 'Contrats avec une clause d’égalité femmes-hommes', kind: 'share', among: 'contrats au-dessus du seuil égalité' },
+  'gender-equality-clause': { label: 'Contrats avec une clause d’égalité femmes-hommes', kind: 'share', among: 'contrats notifiés à qui la question égalité a été posée, répondue ou non' },
   'works-waste-clause': { label: 'Marchés de travaux avec une clause de gestion des déchets', kind: 'share', among: 'marchés de travaux notifiés' },
+  'running-social-clause': { label: 'Marchés en cours intégrant une clause sociale', kind: 'share', among: 'marchés en cours d’exécution dans l’année' },
+  'local-amount': { label: 'Montant attribué à des fournisseurs du territoire', kind: 'sum', unit: '€ HT' },
 };
 
 /** Levels of `local-share` events (`dimensions.level`), nearest first. */

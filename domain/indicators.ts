@@ -4,7 +4,7 @@
  */
 import type { AwardAnswer } from './answers';
 import { addMonths } from './dates';
-import { isFormal, type Decisions } from './rules';
+import { consultationChecks, isFormal, type Decisions } from './rules';
 import type { ContractFacts } from './contract';
 import type { IndicatorId, Policy } from './policy';
 
@@ -31,14 +31,13 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
   const level = award.supplier.departement === policy.collectivity.departement ? 'departement'
     : award.supplier.region === policy.collectivity.region ? 'region' : 'hors-region';
   const programming = decisions['programming-questionnaire'];
-  const equality = decisions['equality-clauses'];
   const works = contract.nature === 'works';
 
   const events: IndicatorEvent[] = [
     share('env-criterion', year, env.includes('Critère environnemental')),
     share('env-considerations', year, env.length > 0),
     share('social-considerations', year, social.length > 0),
-    share('formal-insertion-clause', year, social.includes('Clause sociale'), formal),
+    share('formal-insertion-clause', year, hasInsertionClause(decisions, social), formal),
     share('formal-social-considerations', year, social.length > 0, formal),
     share('circular-economy-targeted', year, award.circularEconomy, programming?.circularEconomyTargeted === true),
     share('sme-targeted', year, sme, programming?.smeAccessTargeted === true),
@@ -46,14 +45,37 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
     { ...share('local-share', year, level !== 'hors-region'), dimensions: { level } },
     share('eco-label-requirements', year, (decisions['eco-labels']?.labelsRequired.length ?? 0) > 0),
     share('global-cost-criterion', year, decisions['environmental-considerations']?.globalCostCriterion === true),
-    // Asked only from the policy's threshold: the question's presence says the contract is eligible.
-    share('gender-equality-clause', year, equality?.genderEqualityClause === true, equality !== undefined),
+    // Every contract that was asked the question counts in the denominator, answered or not.
+    share('gender-equality-clause', year, decisions['equality-clauses']?.genderEqualityClause === true, asked(contract, decisions, policy, 'equality-clauses')),
     share('works-waste-clause', year, decisions['works-clauses']?.wasteClause === true, works),
+    ...runningYears(award).map((y) => share('running-social-clause', y, social.includes('Clause sociale'))),
   ];
   // Counts carry 0 too: a later correction must be able to take a contract out of them.
   events.push({ indicator: 'reserved-contracts', year, value: social.includes('Marché réservé') ? 1 : 0, inDenominator: false });
   events.push({ indicator: 'co-contracting', year, value: award.coContracting ? 1 : 0, inDenominator: false });
+  events.push({ indicator: 'local-amount', year, value: level === 'hors-region' ? 0 : award.awardedAmountHT, inDenominator: false, dimensions: { level } });
   return keepListed(events, policy);
+}
+
+/**
+ * An insertion clause (003:1592): retained at consultation (the insertion-clause decision, studied with the
+ * insertion partner) and still in the contract as awarded or amended (its DECP "Clause sociale"). A "Clause sociale"
+ * alone may be an equality or anti-discrimination clause, so it does not count by itself.
+ */
+function hasInsertionClause(decisions: Decisions, social: string[]): boolean {
+  return decisions['insertion-clause']?.feasible === true && social.includes('Clause sociale');
+}
+
+/** Was this contract asked the check at consultation? The same rule as the workflow's, so the two cannot drift. */
+function asked(contract: ContractFacts, decisions: Decisions, policy: Policy, kind: 'equality-clauses'): boolean {
+  return consultationChecks({ contract, policy, decisions }).some((c) => c.kind === kind);
+}
+
+/** The calendar years a contract runs, from its start date to its end date as awarded (at most 20). */
+function runningYears(award: AwardAnswer): number[] {
+  const from = yearOf(award.startDate);
+  const to = Math.min(Math.max(yearOf(award.endDate), from), from + 19);
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
 export function unsuccessfulIndicators(at: string, policy: Policy): IndicatorEvent[] {

@@ -24,8 +24,13 @@ export const CHECK_KINDS = [
   'environmental-considerations', // environmental criterion and/or execution clause
   'eco-labels', // labels to require for the purchase family
   'equality-clauses', // gender equality (from a threshold) and anti-discrimination tie-break
+  'anti-discrimination-clause', // anti-discrimination tie-break alone, on every contract (Clermont, 003 action 12)
   'fair-trade', // catering, school catering, promotional items
-  'financial-terms', // SME advance, mandatory advance, price revision, negotiation for MAPA
+  'financial-terms', // policies before the split below: SME advance, mandatory advance, price revision, negotiation
+  'sme-advance', // the advance rate offered to TPE/PME, and whether a guarantee is required
+  'mandatory-advance', // the advance rate, when the advance is mandatory for the contract
+  'price-revision', // price revision for contracts over a duration
+  'negotiation', // negotiation in a MAPA, or why not
   'works-clauses', // waste, GHG/data reporting, carbon offset for large works
   'award-record', // contractor, bids, considerations actually included, labels held
   'kickoff-meeting', // kickoff with the contractor, and the insertion partner when there is a clause
@@ -54,6 +59,8 @@ export const INDICATORS = [
   'co-contracting', // contracts awarded to a group of companies or structures (groupement)
   'gender-equality-clause', // contracts above the equality threshold with a gender-equality clause
   'works-waste-clause', // works contracts with a responsible waste-management clause
+  'running-social-clause', // contracts running in the year (start to end date) with a social clause
+  'local-amount', // amount awarded to local suppliers (département / region), € HT
 ] as const;
 export type IndicatorId = (typeof INDICATORS)[number];
 
@@ -93,12 +100,15 @@ export const PolicySchema = z.object({
     insertionClauseAbove: euros,
     reservationUpTo: euros,
     internalFollowUp: z.tuple([euros, euros]).optional(),
-    genderEqualityFrom: euros,
+    /** Absent: no gender-equality clause is asked (Clermont: concessions only, which the product does not handle). */
+    genderEqualityFrom: euros.optional(),
     smeAdvanceBelow: euros,
     smeAdvanceRate: z.number().min(0).max(1),
     smeMaxEmployees: z.number().int().positive(),
     mandatoryAdvanceAbove: euros,
     mandatoryAdvanceMinMonths: z.number().nonnegative(),
+    /** The lowest advance rate for TPE/PME when the advance is mandatory; absent in policies before the split. */
+    mandatoryAdvanceSmeMinRate: z.number().min(0).max(1).optional(),
     priceRevisionOverMonths: z.number().nonnegative(),
     largeWorksFrom: euros.optional(),
     formalProcedureFrom: z.object({ supplies: euros, services: euros, works: euros, design: euros }),
@@ -120,6 +130,8 @@ export const PolicySchema = z.object({
   cpvFamilies: z.partialRecord(z.enum(PURCHASE_FAMILIES), z.array(z.string().regex(/^\d{2,8}$/))),
   ecoLabels: z.partialRecord(z.enum(PURCHASE_FAMILIES), z.array(z.string()).min(1)),
   fairTradeFamilies: z.array(z.enum(PURCHASE_FAMILIES)),
+  /** Recognised fair-trade labels or guarantee systems; when set, the answer names the one required. */
+  fairTradeLabels: z.array(z.string().min(1)).min(1).optional(),
   labelValidityYears: z.number().positive(),
   labelRecheckDaysBefore: z.number().int().positive(),
   indicators: z.array(z.enum(INDICATORS)).min(1),

@@ -91,15 +91,19 @@ export function consultationChecks(ctx: CheckContext): CheckSpec[] {
   if (labels) {
     checks.push(...spec(ctx, 'eco-labels', 'consultation', 'Écolabels à exiger', `Famille « ${family} » : labels reconnus ${labels.join(', ')}.`));
   }
-  if (amount >= t.genderEqualityFrom) {
+  if (t.genderEqualityFrom !== undefined && amount >= t.genderEqualityFrom) {
     checks.push(...spec(ctx, 'equality-clauses', 'consultation', 'Clauses égalité femmes-hommes et non-discrimination',
       `Montant estimé ${euros(amount)} ≥ ${euros(t.genderEqualityFrom)} : clause égalité femmes-hommes, et clause de départage non discriminatoire.`));
   }
+  // Only in policies that switch it on: systematic, whatever the amount.
+  checks.push(...spec(ctx, 'anti-discrimination-clause', 'consultation', 'Clause de départage non discriminatoire',
+    'Systématique : clause de départage des offres à égalité fondée sur la lutte contre les discriminations, et rappel des obligations légales de non-discrimination.'));
   if (policy.fairTradeFamilies.includes(family)) {
-    checks.push(...spec(ctx, 'fair-trade', 'consultation', 'Commerce équitable', `Famille « ${family} » : exiger des produits issus du commerce équitable.`));
+    checks.push(...spec(ctx, 'fair-trade', 'consultation', 'Commerce équitable', `Famille « ${family} » : exiger des produits issus du commerce équitable.${fairTradeLabelsWhy(policy)}`));
   }
   const terms = financialTerms(contract, policy);
   if (terms.length) checks.push(...spec(ctx, 'financial-terms', 'consultation', 'Conditions financières favorables aux PME', terms.join(' ')));
+  checks.push(...financialChecks(ctx));
   if (contract.nature === 'works') {
     const large = t.largeWorksFrom !== undefined && amount >= t.largeWorksFrom ? ' Grands travaux : clause de compensation carbone.' : '';
     checks.push(...spec(ctx, 'works-clauses', 'consultation', 'Clauses travaux : déchets, GES, compensation',
@@ -108,7 +112,54 @@ export function consultationChecks(ctx: CheckContext): CheckSpec[] {
   return checks;
 }
 
-/** The financial-term questions that apply to this contract (003 actions 17, 19, 20). */
+/** Policies that list recognised labels ask for one, valid `labelValidityYears` (003 action 13). */
+function fairTradeLabelsWhy(policy: Policy): string {
+  if (!policy.fairTradeLabels) return '';
+  return ` Label ou système de garantie reconnu exigé (${policy.fairTradeLabels.join(', ')}), d’une validité de ${policy.labelValidityYears} ans renouvelable : indiquez lequel.`;
+}
+
+type Terms = Pick<ContractFacts, 'estimatedAmountHT' | 'durationMonths' | 'procedure'>;
+const percent = (rate: number) => `${Math.round(rate * 100)} %`;
+
+/** The advance is mandatory above an amount and a duration (003 action 17, CCP R2191-3). */
+export function advanceMandatory(contract: Terms, policy: Policy): boolean {
+  const t = policy.thresholds;
+  return contract.estimatedAmountHT > t.mandatoryAdvanceAbove && contract.durationMonths > t.mandatoryAdvanceMinMonths;
+}
+
+/** Below an amount, TPE/PME get a higher advance without guarantee (003 action 17). */
+export function smeAdvanceOffered(contract: Terms, policy: Policy): boolean {
+  return contract.estimatedAmountHT < policy.thresholds.smeAdvanceBelow;
+}
+
+/**
+ * The financial terms as separate decisions, each asked only where it applies, in policies that switch them on
+ * (003 actions 17, 19, 20). Each answer is checked against the same figures (domain/answers.ts).
+ */
+function financialChecks(ctx: CheckContext): CheckSpec[] {
+  const { contract, policy } = ctx;
+  const t = policy.thresholds;
+  const amount = contract.estimatedAmountHT;
+  const mandatory = advanceMandatory(contract, policy);
+  const mandatoryWhy = `Montant estimé ${euros(amount)} > ${euros(t.mandatoryAdvanceAbove)} et durée de ${contract.durationMonths} mois > ${t.mandatoryAdvanceMinMonths} mois : l’avance est obligatoire.`;
+  const sme = [
+    smeAdvanceOffered(contract, policy) ? `Montant estimé ${euros(amount)} < ${euros(t.smeAdvanceBelow)} : avance bonifiée de ${percent(t.smeAdvanceRate)}, sans garantie à première demande, pour les TPE/PME de moins de ${t.smeMaxEmployees} salariés ; un taux inférieur ou une garantie se justifient.` : '',
+    mandatory && t.mandatoryAdvanceSmeMinRate !== undefined ? `Avance obligatoire pour ce marché : au moins ${percent(t.mandatoryAdvanceSmeMinRate)} pour les TPE/PME.` : '',
+  ].filter(Boolean).join(' ');
+  return [
+    ...(sme ? spec(ctx, 'sme-advance', 'consultation', 'Avance aux TPE/PME', sme) : []),
+    ...(mandatory ? spec(ctx, 'mandatory-advance', 'consultation', 'Avance obligatoire', `${mandatoryWhy} Indiquez son taux.`) : []),
+    ...(contract.durationMonths > t.priceRevisionOverMonths
+      ? spec(ctx, 'price-revision', 'consultation', 'Révision des prix',
+        `Durée de ${contract.durationMonths} mois > ${t.priceRevisionOverMonths} mois : la révision des prix est systématique ; son absence se justifie.`)
+      : []),
+    ...(contract.procedure === 'mapa'
+      ? spec(ctx, 'negotiation', 'consultation', 'Négociation', 'MAPA : la négociation est la règle ; son absence est motivée dans le rapport d’analyse des offres.')
+      : []),
+  ];
+}
+
+/** The financial-term questions of policies before the split (003 actions 17, 19, 20): one task, one text. */
 export function financialTerms(contract: ContractFacts, policy: Policy): string[] {
   const t = policy.thresholds;
   const amount = contract.estimatedAmountHT;

@@ -40,13 +40,16 @@ export async function decpExport(db: Db, policy: Policy, year: number, published
       collectivityId: policy.collectivity.id, notifiedOn: { gte: new Date(`${year}-01-01`), lt: new Date(`${year + 1}-01-01`) },
       awardedAmountHt: { not: null }, supplierSiret: { not: null },
     },
-    include: { tasks: { where: { kind: { in: ['programming-questionnaire', 'award-record', 'financial-terms'] }, status: 'answered' } } },
+    include: { tasks: { where: { kind: { in: ['programming-questionnaire', 'award-record', 'financial-terms', 'mandatory-advance', 'sme-advance', 'price-revision'] }, status: 'answered' } } },
     orderBy: [{ notifiedOn: 'asc' }, { id: 'asc' }],
   });
   const marche = contracts.map((c) => {
     const answer = <K extends keyof Answers>(kind: K) => c.tasks.find((t) => t.kind === kind)?.answer as Answers[K] | undefined;
     const award = answer('award-record');
+    // Policies before 2026.1 asked the financial terms as one question; later ones ask each decision on its own.
     const financial = answer('financial-terms');
+    const advance = financial?.advance ?? ((answer('mandatory-advance')?.advancePercent ?? 0) > 0 || (answer('sme-advance')?.smeAdvancePercent ?? 0) > 0);
+    const revisable = financial?.priceRevision ?? answer('price-revision')?.priceRevision ?? false;
     return {
       id: decpId(c.id),
       acheteur: { id: policy.collectivity.siret! },
@@ -58,7 +61,7 @@ export async function decpExport(db: Db, policy: Policy, year: number, published
       marcheInnovant: answer('programming-questionnaire')?.innovation ?? false,
       ccag: CCAG[c.nature]!,
       offresRecues: Math.max(1, award?.outcome === 'awarded' ? award.bids : 1),
-      attributionAvance: financial?.advance ?? false,
+      attributionAvance: advance,
       typeGroupementOperateurs: award?.outcome === 'awarded' && award.coContracting ? 'Conjoint' : 'Pas de groupement',
       procedure: PROCEDURES[c.procedure]!,
       lieuExecution: { code: policy.collectivity.departement, typeCode: 'Code département' },
@@ -66,7 +69,7 @@ export async function decpExport(db: Db, policy: Policy, year: number, published
       dateNotification: day(c.notifiedOn!),
       datePublicationDonnees: day(publishedOn),
       montant: Math.max(1, Number(c.awardedAmountHt)),
-      typesPrix: { typePrix: [financial?.priceRevision ? 'Définitif révisable' : 'Définitif ferme'] },
+      typesPrix: { typePrix: [revisable ? 'Définitif révisable' : 'Définitif ferme'] },
       // Not captured by the workflow: the price form is published as the most common one (see the README).
       formePrix: 'Forfaitaire',
       sousTraitanceDeclaree: false,

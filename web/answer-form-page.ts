@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
 import type { CheckKind } from '../domain/policy';
+import type { Db } from '../lib/db';
 import type { Viewer } from './access';
 import { submitAnswer, type AnswerableTask } from './answering';
 import { answerFromForm, formFields, type FormBody } from './forms/answer-form';
@@ -23,8 +24,8 @@ export function showAnswerForm(reply: FastifyReply, task: Task, ctx: FormContext
 }
 
 /** Hands the submitted form to the workflow; true once accepted, otherwise the form is shown again with why. */
-export async function submitAnswerForm(temporal: Client, reply: FastifyReply, task: Task, body: FormBody, by: string, ctx: FormContext): Promise<boolean> {
-  const outcome = await submitAnswer(temporal, task, answerFromForm(formFields(task.kind as CheckKind), body), by);
+export async function submitAnswerForm(temporal: Client, db: Db, reply: FastifyReply, task: Task, body: FormBody, by: string, ctx: FormContext): Promise<boolean> {
+  const outcome = await submitAnswer(temporal, db, task, answerFromForm(formFields(task.kind as CheckKind), body), by);
   if (outcome.ok) return true;
   await showAnswerForm(reply.code(outcome.status), task, ctx, { values: body, errors: outcome.fieldErrors, error: outcome.message });
   return false;

@@ -60,15 +60,21 @@ function expectedFigures(policy: Policy, contracts: GeneratedContract[]): Expect
     add('env-criterion', y, id, { counted: env.includes('Critère environnemental') });
     add('env-considerations', y, id, { counted: env.length > 0 });
     add('social-considerations', y, id, { counted: social.length > 0 });
-    add('formal-insertion-clause', y, id, { counted: social.includes('Clause sociale'), eligible: isFormal(c.facts) });
+    // 003:1592: an insertion clause retained at consultation and still in the contract; any "Clause sociale" is not one.
+    add('formal-insertion-clause', y, id, { counted: c.decisions['insertion-clause']?.feasible === true && social.includes('Clause sociale'), eligible: isFormal(c.facts) });
     add('formal-social-considerations', y, id, { counted: social.length > 0, eligible: isFormal(c.facts) });
     add('circular-economy-targeted', y, id, { counted: c.award.circularEconomy, eligible: programming.circularEconomyTargeted });
     add('sme-targeted', y, id, { counted: sme, eligible: programming.smeAccessTargeted });
     add('sme-share', y, id, { counted: sme });
     add('local-share', y, id, { counted: local });
+    add('local-amount', y, id, { counted: local, value: c.award.awardedAmountHT });
     add('eco-label-requirements', y, id, { counted: c.decisions['eco-labels']!.labelsRequired.length > 0 });
     add('global-cost-criterion', y, id, { counted: c.decisions['environmental-considerations']!.globalCostCriterion });
-    add('gender-equality-clause', y, id, { counted: c.decisions['equality-clauses']?.genderEqualityClause === true, eligible: c.facts.estimatedAmountHT >= policy.thresholds.genderEqualityFrom });
+    add('gender-equality-clause', y, id, { counted: c.decisions['equality-clauses']?.genderEqualityClause === true, eligible: c.facts.estimatedAmountHT >= (policy.thresholds.genderEqualityFrom ?? Infinity) });
+    // 001:420: every year the contract runs, from its start to its end date.
+    for (let year = Number(c.award.startDate.slice(0, 4)); year <= Number(c.award.endDate.slice(0, 4)); year++) {
+      add('running-social-clause', year, id, { counted: social.includes('Clause sociale') });
+    }
     add('works-waste-clause', y, id, { counted: c.decisions['works-clauses']?.wasteClause === true, eligible: c.facts.nature === 'works' });
     if (social.includes('Marché réservé')) add('reserved-contracts', y, id);
     if (c.award.coContracting) add('co-contracting', y, id);
@@ -97,6 +103,9 @@ describe.each([0, 1])('generated portfolio %i', (i) => {
       }
     }
     expect(contracts.filter((c) => c.correction).length).toBeGreaterThan(5);
+    // Asked and never answered: in the gender-equality denominator all the same.
+    const unanswered = contracts.filter((c) => c.award && c.facts.estimatedAmountHT >= (policy.thresholds.genderEqualityFrom ?? Infinity) && !c.decisions['equality-clauses']);
+    if (policy.indicators.includes('gender-equality-clause')) expect(unanswered.length).toBeGreaterThan(0);
   });
 
   it('drills down to exactly the contracts behind each figure', async () => {

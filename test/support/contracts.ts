@@ -34,9 +34,15 @@ export const answers = {
   environmental: { criterion: true, criterionWeightPercent: 20, clause: true, globalCostCriterion: true },
   ecoLabels: { labelsRequired: ['Écolabel européen'] },
   equality: { genderEqualityClause: true, antiDiscriminationClause: true },
+  antiDiscrimination: { antiDiscriminationClause: true },
+  /** The single financial-terms answer of policies before 2026.1 (kept for old pinned policies). */
   financial: { smeAdvancePercent: 30, advance: true, priceRevision: true, negotiation: false, justification: 'Appel d’offres ouvert, négociation interdite' },
+  smeAdvance: { smeAdvancePercent: 30, guaranteeRequired: false },
+  mandatoryAdvance: { advancePercent: 10 },
+  priceRevision: { priceRevision: true },
+  negotiation: { negotiation: true },
   works: { wasteClause: true, ghgReporting: true, carbonOffset: false },
-  fairTrade: { fairTradeRequired: true },
+  fairTrade: { fairTradeRequired: true, labelsRequired: ['Fair for Life'] },
   reservation: (reservedTo: 'SIAE' | 'EA-ESAT' | 'ESS') => ({ reserved: true, reservedTo }),
   award: (nowMs: number, months: number, extra: Record<string, unknown> = {}) => ({
     outcome: 'awarded',

@@ -52,8 +52,12 @@ export function generatePortfolio(policy: Policy, { size, years, seed }: { size:
       'eco-labels': { labelsRequired: r.chance(0.35) ? ['Écolabel européen'] : [], justification: 'Aucun label pertinent pour cet achat' },
       'environmental-considerations': { criterion: r.chance(0.5), clause: r.chance(0.5), globalCostCriterion: r.chance(0.2), justification: 'Justification générée' },
     } as Decisions;
-    if (amount >= policy.thresholds.genderEqualityFrom) {
+    // Some tasks go unanswered (given up): the question was asked all the same.
+    if (amount >= (policy.thresholds.genderEqualityFrom ?? Infinity) && r.chance(0.85)) {
       (decisions as Partial<Answers>)['equality-clauses'] = { genderEqualityClause: r.chance(0.6), antiDiscriminationClause: true, justification: 'Justification générée' };
+    }
+    if (amount > policy.thresholds.insertionClauseAbove && r.chance(0.9)) {
+      (decisions as Partial<Answers>)['insertion-clause'] = r.chance(0.6) ? { feasible: true, hours: 500 } : { feasible: false, justification: 'Justification générée' };
     }
     if (nature === 'works') (decisions as Partial<Answers>)['works-clauses'] = { wasteClause: r.chance(0.7), ghgReporting: false, carbonOffset: false, justification: 'Justification générée' };
     const unsuccessful = r.chance(0.05);

@@ -45,3 +45,15 @@ describe('answer forms', () => {
     expect(answerFromForm(formFields('eco-labels'), { labelsRequired: 'NF Environnement\n\n Écolabel européen ' })).toEqual({ labelsRequired: ['NF Environnement', 'Écolabel européen'] });
   });
 });
+
+describe('answers checked against the contract before they are sent (issue 15)', () => {
+  it('name the field that breaks a rule of the contract’s pinned policy', async () => {
+    const { answerErrors } = await import('../../web/answering');
+    const { POLICIES_DIR, readPolicy } = await import('../../activities/policy');
+    const policy = await readPolicy(POLICIES_DIR, 'clermont');
+    const ctx = { contract: { estimatedAmountHT: 300_000, durationMonths: 36, procedure: 'appel-offres' as const }, policy };
+    expect(answerErrors('sme-advance', { smeAdvancePercent: 5, guaranteeRequired: false }, ctx)).toEqual({ smeAdvancePercent: expect.stringMatching(/^au moins 10 %/) });
+    expect(answerErrors('sme-advance', { smeAdvancePercent: 10, guaranteeRequired: false }, ctx)).toBeUndefined();
+    expect(answerErrors('fair-trade', { fairTradeRequired: true, labelsRequired: ['Label maison'] }, ctx)).toEqual({ labelsRequired: expect.stringContaining('Label maison') });
+  });
+});

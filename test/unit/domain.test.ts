@@ -37,7 +37,7 @@ describe('award indicators', () => {
     const clermont = await readPolicy(POLICIES_DIR, 'clermont');
     const contract = contractFacts(Date.UTC(2026, 0, 1), 24);
     const award = answers.award(Date.UTC(2026, 5, 1), 48) as never;
-    const events = awardIndicators(contract, { 'programming-questionnaire': answers.programming }, award, clermont);
+    const events = awardIndicators(contract, { 'programming-questionnaire': answers.programming, 'insertion-clause': answers.insertion(1200) }, award, clermont);
     const byId = Object.fromEntries(events.map((e) => [e.indicator, e]));
     expect(byId['formal-insertion-clause']).toEqual({ indicator: 'formal-insertion-clause', year: 2026, value: 1, inDenominator: true });
     expect(byId['sme-targeted']).toMatchObject({ value: 1, inDenominator: true });
@@ -52,5 +52,51 @@ describe('insertion hours', () => {
     expect(insertionHoursYear('2024-03-01', 1)).toBe(2025);
     expect(insertionHoursYear('2024-03-01', 2)).toBe(2026);
     expect(insertionHoursYear('2024-12-31', 1)).toBe(2025);
+  });
+});
+
+describe('answers that depend on the contract (issue 15)', () => {
+  const ctx = async (o: Parameters<typeof contractFacts>[2] = {}) => ({
+    contract: contractFacts(Date.UTC(2026, 0, 1), 24, o), policy: await readPolicy(POLICIES_DIR, 'clermont'),
+  });
+
+  it('refuse a MAPA without negotiation unless it is justified (003 action 20)', () => {
+    expect(parseAnswer('negotiation', { negotiation: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : motivez/) });
+    expect(parseAnswer('negotiation', { negotiation: false, justification: 'Offre unique, conforme et au juste prix' }).ok).toBe(true);
+  });
+
+  it('refuse "no advance" when it is mandatory, and an SME rate under 10 % (003 action 17)', async () => {
+    const c = await ctx({ estimatedAmountHT: 300_000, durationMonths: 36 });
+    expect(parseAnswer('mandatory-advance', { advancePercent: 0 }, c)).toMatchObject({ ok: false, error: expect.stringMatching(/^advancePercent : /) });
+    expect(parseAnswer('mandatory-advance', { advancePercent: 10 }, c).ok).toBe(true);
+    expect(parseAnswer('sme-advance', { smeAdvancePercent: 5, guaranteeRequired: false, justification: 'Trésorerie suffisante des PME' }, c))
+      .toMatchObject({ ok: false, error: expect.stringMatching(/^smeAdvancePercent : au moins 10 %/) });
+    expect(parseAnswer('sme-advance', { smeAdvancePercent: 10, guaranteeRequired: false }, c).ok).toBe(true);
+  });
+
+  it('require a justification for an SME advance below 30 % or with a guarantee, under 215 000 € HT', async () => {
+    const c = await ctx({ estimatedAmountHT: 40_000, durationMonths: 12 });
+    expect(parseAnswer('sme-advance', { smeAdvancePercent: 30, guaranteeRequired: false }, c).ok).toBe(true);
+    expect(parseAnswer('sme-advance', { smeAdvancePercent: 20, guaranteeRequired: false }, c)).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+    expect(parseAnswer('sme-advance', { smeAdvancePercent: 30, guaranteeRequired: true }, c)).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+  });
+
+  it('refuse a price revision left out of a contract over a year without a justification (003 action 19)', () => {
+    expect(parseAnswer('price-revision', { priceRevision: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+  });
+
+  it('record the recognised fair-trade label required, when the policy lists them (003 action 13)', async () => {
+    const c = await ctx({ cpv: '15800000' });
+    expect(parseAnswer('fair-trade', { fairTradeRequired: true }, c)).toMatchObject({ ok: false, error: expect.stringMatching(/^labelsRequired : /) });
+    expect(parseAnswer('fair-trade', { fairTradeRequired: true, labelsRequired: ['Label maison'] }, c)).toMatchObject({ ok: false, error: expect.stringMatching(/Label maison/) });
+    expect(parseAnswer('fair-trade', { fairTradeRequired: true, labelsRequired: ['Fair for Life'] }, c).ok).toBe(true);
+  });
+
+  it('still parse the answers recorded under older policies', async () => {
+    const c = await ctx();
+    const old = { ...c, policy: { ...c.policy, fairTradeLabels: undefined } };
+    expect(parseAnswer('fair-trade', { fairTradeRequired: true }, old).ok).toBe(true);
+    expect(parseAnswer('financial-terms', { smeAdvancePercent: 30, advance: false, priceRevision: true, negotiation: false }).ok).toBe(true);
+    expect(parseAnswer('equality-clauses', answers.equality).ok).toBe(true);
   });
 });

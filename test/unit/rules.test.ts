@@ -86,3 +86,76 @@ describe('execution checks', () => {
     expect(rules.executionChecks(ctx, 1, '2027-06-01').map((c) => c.kind)).toEqual(['annual-review', 'insertion-hours']);
   });
 });
+
+/** The same policy as a version pinned before a setting existed: the rules must behave as they did then. */
+const without = (policy: Policy, change: (p: Policy) => void): Policy => {
+  const copy = structuredClone(policy);
+  change(copy);
+  return copy;
+};
+const check = (policy: Policy, c: ContractFacts, kind: string) =>
+  rules.consultationChecks({ contract: c, policy, decisions: {} }).find((x) => x.kind === kind);
+
+describe('fair trade (003 action 13)', () => {
+  const schoolFood = contract({ nature: 'supplies', cpv: '15800000', estimatedAmountHT: 150_000, object: 'Denrées de la restauration scolaire' });
+
+  it('asks Clermont about school-food supplies, and requires a recognised label valid 3 years', () => {
+    const fairTrade = check(clermont, schoolFood, 'fair-trade');
+    expect(fairTrade?.why).toContain('Fair for Life');
+    expect(fairTrade?.why).toContain(`validité de ${clermont.labelValidityYears} ans`);
+    expect(check(dijon, schoolFood, 'fair-trade')).toBeUndefined(); // 001 has no fair-trade action
+  });
+
+  it('keeps the old prompt for a policy pinned before recognised labels were listed', () => {
+    const old = without(clermont, (p) => { delete p.fairTradeLabels; });
+    expect(check(old, contract({ cpv: '39294100' }), 'fair-trade')?.why).toBe('Famille « promotional-items » : exiger des produits issus du commerce équitable.');
+  });
+});
+
+describe('financial terms, one decision each (003 actions 17, 19, 20)', () => {
+  const kindsOf = (p: Policy, c: ContractFacts) => rules.consultationChecks({ contract: c, policy: p, decisions: {} }).map((x) => x.kind);
+
+  it('asks the SME advance rate, the mandatory advance, price revision and MAPA negotiation only where they apply', () => {
+    const small = kindsOf(clermont, contract({ estimatedAmountHT: 40_000, durationMonths: 12, procedure: 'mapa' }));
+    expect(small).toEqual(expect.arrayContaining(['sme-advance', 'negotiation']));
+    expect(small).not.toContain('mandatory-advance');
+    expect(small).not.toContain('price-revision');
+    expect(small).not.toContain('financial-terms');
+    const large = kindsOf(clermont, contract({ estimatedAmountHT: 300_000, durationMonths: 36, procedure: 'appel-offres' }));
+    expect(large).toEqual(expect.arrayContaining(['sme-advance', 'mandatory-advance', 'price-revision']));
+    expect(large).not.toContain('negotiation');
+  });
+
+  it('takes its figures from the policy, including the 10 % minimum for SMEs when the advance is mandatory', () => {
+    const c = contract({ estimatedAmountHT: 100_000, durationMonths: 6 });
+    expect(check(clermont, c, 'sme-advance')?.why).toMatch(/30 %.*50 salariés.*10 %/);
+    const other = without(clermont, (p) => { p.thresholds.mandatoryAdvanceAbove = 120_000; });
+    expect(check(other, c, 'mandatory-advance')).toBeUndefined();
+    expect(check(clermont, c, 'mandatory-advance')?.why).toMatch(/> 50\s000 € HT et durée de 6 mois > 2 mois/);
+  });
+
+  it('keeps the single financial-terms question for a policy pinned before the split', () => {
+    const old = without(clermont, (p) => {
+      for (const k of ['sme-advance', 'mandatory-advance', 'price-revision', 'negotiation'] as const) delete p.checks[k];
+      p.checks['financial-terms'] = { source: '003 actions 17, 19, 20' };
+    });
+    expect(kindsOf(old, contract({ procedure: 'mapa' }))).toContain('financial-terms');
+    expect(kindsOf(old, contract({ procedure: 'mapa' }))).not.toContain('negotiation');
+  });
+});
+
+describe('equality questions, as each text asks them', () => {
+  it('asks Clermont the anti-discrimination tie-break on every contract, and no gender-equality clause (concessions only, 003 action 12)', () => {
+    for (const amount of [1_000, 9_999, 500_000]) {
+      const ks = kinds(clermont, contract({ estimatedAmountHT: amount }));
+      expect(ks).toContain('anti-discrimination-clause');
+      expect(ks).not.toContain('equality-clauses');
+    }
+    expect(clermont.thresholds.genderEqualityFrom).toBeUndefined();
+  });
+
+  it('asks Dijon both clauses from 10 000 € (001 axe 2 ambition 2), never the Clermont tie-break alone', () => {
+    expect(kinds(dijon, contract({ estimatedAmountHT: 9_999 }))).not.toContain('anti-discrimination-clause');
+    expect(check(dijon, contract({ estimatedAmountHT: 10_000 }), 'equality-clauses')?.why).toMatch(/≥ 10\s000 € HT/);
+  });
+});

@@ -27,15 +27,22 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   expect((await t.env.currentTimeMs()) - start).toBeGreaterThan(330 * 86_400_000);
   await d.answer('cad-review', answers.cad);
 
-  // > 90 k€: insertion clause, no reservation; cleaning: eco-labels; 4 years: price revision among the terms.
+  // > 90 k€: insertion clause, no reservation; cleaning: eco-labels; the anti-discrimination tie-break on every
+  // contract; > 50 k€ and > 2 months: the advance is mandatory (10 % at least for SMEs); 4 years: price revision.
   const consultation = await d.expectTasks([
-    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms',
+    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause',
+    'sme-advance', 'mandatory-advance', 'price-revision',
   ]);
-  expect(consultation.openTasks.find((x) => x.kind === 'financial-terms')?.why).toContain('révision des prix');
+  expect(consultation.openTasks.find((x) => x.kind === 'price-revision')?.why).toContain('révision des prix');
   expect(consultation.openTasks.find((x) => x.kind === 'insertion-clause')?.why).toContain('PLIE');
+  // Checked inside the workflow against this contract's figures, whoever sends the answer.
+  await expect(d.answer('mandatory-advance', { advancePercent: 0 })).rejects.toThrow(/advancePercent : l’avance est obligatoire/);
+  await expect(d.answer('sme-advance', { smeAdvancePercent: 5, guaranteeRequired: false, justification: 'Trésorerie suffisante' }))
+    .rejects.toThrow(/smeAdvancePercent : au moins 10 %/);
   await d.answerAll({
     'insertion-clause': answers.insertion(1200), allotment: answers.allotment, 'environmental-considerations': answers.environmental,
-    'eco-labels': answers.ecoLabels, 'equality-clauses': answers.equality, 'financial-terms': answers.financial,
+    'eco-labels': answers.ecoLabels, 'anti-discrimination-clause': answers.antiDiscrimination, 'sme-advance': answers.smeAdvance,
+    'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
   });
 
   await d.expectTasks(['award-record']);

@@ -21,15 +21,22 @@ it('reserves a 60 k€ contract to an ESAT after the reservation check, then end
   await d.expectTasks(['sourcing']);
   await d.answer('sourcing', answers.sourcing(true)); // an ESAT offer exists
 
-  // ≤ 90 k€ and an inclusive offer: reservation, not insertion; MAPA: negotiation among the terms.
-  const consultation = await d.expectTasks(['reservation', 'allotment', 'environmental-considerations', 'equality-clauses', 'financial-terms']);
-  expect(consultation.openTasks.find((x) => x.kind === 'financial-terms')?.why).toContain('MAPA');
+  // ≤ 90 k€ and an inclusive offer: reservation, not insertion; < 215 k€: the SME advance; > 50 k€ and 24 months: the
+  // mandatory advance and price revision; MAPA: negotiation, whose absence must be justified (003 action 20).
+  const consultation = await d.expectTasks([
+    'reservation', 'allotment', 'environmental-considerations', 'anti-discrimination-clause',
+    'sme-advance', 'mandatory-advance', 'price-revision', 'negotiation',
+  ]);
+  expect(consultation.openTasks.find((x) => x.kind === 'negotiation')?.why).toContain('MAPA');
+  await expect(d.answer('negotiation', { negotiation: false })).rejects.toThrow(/justification : motivez l’absence de négociation/);
   const rejected = d.answer('reservation', { reserved: true }); // no "reservedTo": refused, the task stays open
   await expect(rejected).rejects.toThrow(/reservedTo : précisez SIAE, EA-ESAT ou ESS/);
   expect((await d.status()).openTasks.map((x) => x.kind)).toContain('reservation');
   await d.answerAll({
     reservation: answers.reservation('EA-ESAT'), allotment: { lots: 1, justification: 'Prestation unique et indivisible' },
-    'environmental-considerations': answers.environmental, 'equality-clauses': answers.equality, 'financial-terms': answers.financial,
+    'environmental-considerations': answers.environmental, 'anti-discrimination-clause': answers.antiDiscrimination,
+    'sme-advance': answers.smeAdvance, 'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
+    negotiation: { negotiation: false, justification: 'Offre unique, conforme et au juste prix' },
   });
   await d.expectTasks(['award-record']);
   await d.answer('award-record', answers.award(await t.env.currentTimeMs(), 24, {
@@ -66,12 +73,14 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   await d.expectTasks(['sourcing']);
   await d.answer('sourcing', answers.sourcing(false));
   const consultation = await d.expectTasks([
-    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms', 'works-clauses',
+    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'sme-advance', 'mandatory-advance',
+    'price-revision', 'negotiation', 'works-clauses',
   ]);
   expect(consultation.openTasks.find((x) => x.kind === 'insertion-clause')?.why).toContain('CREATIV');
   await d.answerAll({
     'insertion-clause': answers.insertion(3000), allotment: answers.allotment, 'environmental-considerations': answers.environmental,
-    'eco-labels': { labelsRequired: ['ISO 14001'] }, 'equality-clauses': answers.equality, 'financial-terms': answers.financial, 'works-clauses': answers.works,
+    'eco-labels': { labelsRequired: ['ISO 14001'] }, 'equality-clauses': answers.equality, 'sme-advance': answers.smeAdvance,
+    'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision, negotiation: answers.negotiation, 'works-clauses': answers.works,
   });
   await d.expectTasks(['award-record']);
   const awardedAt = await t.env.currentTimeMs();
@@ -92,7 +101,7 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   const startYear = new Date(awardedAt).getUTCFullYear();
   expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[startYear + 1, 1500], [startYear + 2, 1600]]);
   // One mail per question (the yearly reviews included) and the partner's invitation, each received once.
-  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 15, 'partner-kickoff': 1 });
+  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 18, 'partner-kickoff': 1 });
   // With no manager named, Dijon's public procurement service receives escalations.
   expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
   await saveHistory('dijon-works-insertion', d);
@@ -106,12 +115,15 @@ it('ends an unsuccessful procedure (infructueux) declared during consultation', 
   await d.answer('programming-questionnaire', answers.programming);
   await d.expectTasks(['sourcing']);
   await d.answer('sourcing', answers.sourcing(false));
-  await d.expectTasks(['insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms']);
+  await d.expectTasks([
+    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause', 'sme-advance',
+    'mandatory-advance', 'price-revision',
+  ]);
   await d.event({ type: 'unsuccessful', eventId: 'evt-unsuccessful-1', reason: 'Aucune offre reçue' });
   expect(await d.expectClosed()).toBe('COMPLETED');
   expect(await d.status()).toMatchObject({ status: 'unsuccessful', openTasks: [] });
   const cancelled = await t.db.task.count({ where: { contractId: contract.id, status: 'cancelled' } });
-  expect(cancelled).toBe(6);
+  expect(cancelled).toBe(8);
   const unsuccessful = await t.db.indicatorEvent.count({ where: { contractId: contract.id, indicator: 'unsuccessful-procedures' } });
   expect(unsuccessful).toBe(1);
   await saveHistory('clermont-unsuccessful', d);

@@ -15,7 +15,8 @@ const DAY = 86_400_000;
 // The same contract for both collectivities, each on its own server (own clock): recurring promotional items, 150 k€ HT.
 const promotional = (now: number, collectivityId: string) =>
   contractFacts(now, 30, { object: 'Objets promotionnels', cpv: '39294100', estimatedAmountHT: 150_000, recurring: true, collectivityId });
-const common = ['insertion-clause', 'allotment', 'environmental-considerations', 'equality-clauses', 'financial-terms'] as const;
+// 150 k€ over 48 months: insertion (> 90 k€), the SME advance (< 215 k€), the mandatory advance, price revision.
+const common = ['insertion-clause', 'allotment', 'environmental-considerations', 'sme-advance', 'mandatory-advance', 'price-revision'] as const;
 
 async function toConsultation(d: LifecycleDriver): Promise<void> {
   await d.expectTasks(['programming-questionnaire']);
@@ -29,7 +30,8 @@ it('Dijon: programs 36 months ahead, no yearly committee, no fair trade for prom
   const d = await t.start(promotional(now, 'dijon'));
   await d.expectTasks(['programming-questionnaire'], { maxDays: 0 }); // J-30 is already within Dijon's J-36 (001)
   await toConsultation(d);
-  await d.expectTasks([...common], { maxDays: 0 }); // fair trade only for catering in Dijon's texts
+  // Fair trade only for catering in Dijon's texts; gender equality and anti-discrimination together from 10 000 € (001).
+  await d.expectTasks([...common, 'equality-clauses'], { maxDays: 0 });
 });
 
 it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks for fair trade and eco-labels', async () => {
@@ -42,7 +44,10 @@ it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks fo
   await toConsultation(d);
   await d.expectTasks(['cad-review']);
   await d.answer('cad-review', answers.cad);
-  await d.expectTasks([...common, 'eco-labels', 'fair-trade']); // 003 action 13
+  // 003 action 13 (fair trade, with a recognised label); 003 action 12 (the anti-discrimination tie-break on every contract).
+  const consultation = await d.expectTasks([...common, 'anti-discrimination-clause', 'eco-labels', 'fair-trade']);
+  expect(consultation.openTasks.find((x) => x.kind === 'fair-trade')?.why).toContain('validité de 3 ans');
+  await expect(d.answer('fair-trade', { fairTradeRequired: true })).rejects.toThrow(/labelsRequired : indiquez le label/);
 });
 
 it('follows amendments and suspension during execution, and pins the policy version', async () => {
@@ -56,10 +61,14 @@ it('follows amendments and suspension during execution, and pins the policy vers
     await d.expectTasks([...kinds]);
     await d.answerAll(reply);
   }
-  await d.expectTasks(['insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'financial-terms']);
+  await d.expectTasks([
+    'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause', 'sme-advance',
+    'mandatory-advance', 'price-revision',
+  ]);
   await d.answerAll({
     'insertion-clause': { feasible: false, justification: 'Prestation très spécialisée, sans main-d’œuvre' }, allotment: answers.allotment,
-    'environmental-considerations': answers.environmental, 'eco-labels': answers.ecoLabels, 'equality-clauses': answers.equality, 'financial-terms': answers.financial,
+    'environmental-considerations': answers.environmental, 'eco-labels': answers.ecoLabels, 'anti-discrimination-clause': answers.antiDiscrimination,
+    'sme-advance': answers.smeAdvance, 'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
   });
   await d.expectTasks(['award-record']);
   const awardedAt = await t.env.currentTimeMs();
@@ -91,7 +100,7 @@ it('follows amendments and suspension during execution, and pins the policy vers
     [Number(isoDay(awardedAt).slice(0, 4)), 0, true],
   ]);
   const final = await d.status();
-  expect(final).toMatchObject({ status: 'closed', yearsReviewed: 3, policyVersion: '2024.1' });
+  expect(final).toMatchObject({ status: 'closed', yearsReviewed: 3, policyVersion: '2026.1' });
   const row = await t.db.contract.findUnique({ where: { id: contract.id } });
   expect(Number(row?.awardedAmountHt)).toBe(420_000);
   expect(row?.endDate?.toISOString().slice(0, 10)).toBe(addMonths(isoDay(awardedAt), 36));

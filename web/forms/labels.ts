@@ -29,6 +29,8 @@ export const FIELD_LABELS: Record<string, string> = {
   antiDiscriminationClause: 'Clause de lutte contre les discriminations ?',
   fairTradeRequired: 'Produits issus du commerce équitable exigés ?',
   smeAdvancePercent: 'Avance aux PME (%)',
+  guaranteeRequired: 'Garantie à première demande exigée ?',
+  advancePercent: 'Taux de l’avance (%)',
   advance: 'Avance prévue ?',
   priceRevision: 'Révision des prix ?',
   negotiation: 'Négociation prévue ?',

@@ -52,7 +52,7 @@ export function answerLinkRoutes(app: FastifyInstance, db: Db, temporal: Client,
   app.post<{ Params: { token: string }; Body: FormBody }>('/repondre/:token', async (req, reply) => {
     const r = await resolve(req.params.token, reply);
     if (!r.ok) return reply;
-    if (!(await submitAnswerForm(temporal, reply, r.task, req.body ?? {}, r.email, { action: req.url, as: r.email }))) return reply;
+    if (!(await submitAnswerForm(temporal, db, reply, r.task, req.body ?? {}, r.email, { action: req.url, as: r.email }))) return reply;
     return page(reply, 'message', { title: 'Réponse enregistrée', text: `Merci. Votre réponse à « ${r.task.title} » est transmise au suivi du marché « ${r.task.contract.object} ».`, tone: 'success' });
   });
 }

@@ -70,7 +70,7 @@ export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client
     } catch {
       return reply.code(400).send({ erreur: 'corps JSON invalide : la réponse attendue est un objet JSON' });
     }
-    const outcome = await submitAnswer(temporal, task, answer, viewer.email);
+    const outcome = await submitAnswer(temporal, db, task, answer, viewer.email);
     if (!outcome.ok) return reply.code(outcome.status).send({ erreur: outcome.message, champs: outcome.fieldErrors });
     return { acceptee: true, tache: task.id };
   });

@@ -91,7 +91,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     if (!viewer) return;
     const task = await q.task(db, viewer, req.params.id);
     if (!task || !mayAnswer(viewer, task)) return page(reply.code(404), 'message', notFound, viewer);
-    if (!(await submitAnswerForm(temporal, reply, task, req.body ?? {}, viewer.email, { action: req.url, viewer }))) return reply;
+    if (!(await submitAnswerForm(temporal, db, reply, task, req.body ?? {}, viewer.email, { action: req.url, viewer }))) return reply;
     return page(reply, 'message', { title: 'Réponse enregistrée', text: 'Merci, le suivi du contrat passe à la suite.', tone: 'success', next: { href: `/contrats/${encodeURIComponent(task.contractId)}`, label: 'Voir le contrat' } }, viewer);
   });
 }

@@ -67,7 +67,7 @@ export function takeEarlyAnswer(lc: Lifecycle, id: string): ReceivedAnswer | und
 function refuse(lc: Lifecycle, id: string, target: AnswerTarget, answer: unknown): { reason?: string; value?: unknown } {
   if (lc.state.closedTasks?.includes(id)) return { reason: `tâche déjà close : ${id}` };
   if (lc.state.tasks[id]?.received || lc.state.early?.[id]) return { reason: `tâche déjà répondue : ${id}` };
-  const parsed = parseAnswer(target.kind, answer);
+  const parsed = parseAnswer(target.kind, answer, { contract: lc.facts, policy: lc.state.policy });
   if (!parsed.ok) return { reason: `Réponse invalide : ${parsed.error}` };
   return { value: parsed.value };
 }

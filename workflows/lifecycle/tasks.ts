@@ -107,7 +107,7 @@ export function validateAnswer(lc: Lifecycle, taskIdValue: string, answer: unkno
   const task = lc.state.tasks[taskIdValue];
   if (!task || task.status !== 'open') throw new Error(`Tâche inconnue ou déjà close : ${taskIdValue}`);
   if (task.received) throw new Error(`Tâche déjà répondue : ${taskIdValue}`);
-  const parsed = parseAnswer(task.kind, answer);
+  const parsed = parseAnswer(task.kind, answer, { contract: lc.facts, policy: lc.state.policy });
   if (!parsed.ok) throw new Error(`Réponse invalide : ${parsed.error}`);
   return parsed.value;
 }
