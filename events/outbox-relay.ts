@@ -10,15 +10,19 @@ interface OutboxRow {
   value: unknown;
 }
 
+/** The advisory lock the publishing relay holds for its batch's transaction. */
+const RELAY_LOCK = 0x5350_4153_4552n; // "SPASER"
+
 export interface OutboxRelayOptions {
   batchSize: number;
   idleMs: number;
 }
 
 /**
- * Publishes the outbox to Kafka in order and marks what was sent. Rows are claimed with FOR UPDATE SKIP LOCKED,
- * so two relays never publish the same row at once; a crash between the send and the commit publishes a row again
- * (at least once: consumers dedupe on `eventId`). Kafka down: rows wait, the relay retries with back-off.
+ * Publishes the outbox to Kafka in order and marks what was sent. One relay at a time holds the publishing lock, so
+ * rows reach Kafka in their outbox order, and each contract's events in theirs; other relays stand by. A crash
+ * between the send and the commit publishes a row again (at least once: consumers dedupe on `eventId`). Kafka down:
+ * rows wait, the relay retries with back-off.
  */
 export class OutboxRelay {
   private stopping = false;
@@ -50,6 +54,10 @@ export class OutboxRelay {
   async publishBatch(): Promise<number> {
     return this.db.$transaction(
       async (tx) => {
+        // One relay publishes at a time (the others stand by): with two publishing claimed batches at once, a later
+        // row of a contract could reach Kafka before an earlier one (seen: task.opened before task.answered).
+        const [lock] = await tx.$queryRaw<{ leader: boolean }[]>`SELECT pg_try_advisory_xact_lock(${RELAY_LOCK}::bigint) AS leader`;
+        if (!lock?.leader) return 0;
         const rows = await tx.$queryRaw<OutboxRow[]>`
           SELECT seq, topic, key, value FROM outbox_messages
           WHERE published_at IS NULL ORDER BY seq LIMIT ${this.options.batchSize} FOR UPDATE SKIP LOCKED`;
