@@ -11,7 +11,11 @@ export interface BoundaryDeps {
   client: Client;
   /** Collectivities with a policy (read on each registration: a new policy file needs no restart). */
   collectivities: () => Promise<string[]>;
+  /** Contract → owning collectivity, known once read: a contract never changes collectivity. */
+  owners: Map<string, string>;
 }
+
+const OWNERS_KEPT = 10_000;
 
 /** Why this event crosses a boundary, in French; undefined when it stays inside its collectivity. */
 export async function boundaryViolation(deps: BoundaryDeps, event: ContractEventMessage): Promise<string | undefined> {
@@ -20,7 +24,11 @@ export async function boundaryViolation(deps: BoundaryDeps, event: ContractEvent
     if (known.includes(event.collectivity)) return undefined;
     return `collectivité inconnue : « ${event.collectivity} » n’a pas de politique SPASER (connues : ${known.join(', ')})`;
   }
-  const owner = await contractCollectivity(deps.client, event.contractId);
+  const owner = deps.owners.get(event.contractId) ?? (await contractCollectivity(deps.client, event.contractId));
+  if (owner !== undefined && !deps.owners.has(event.contractId)) {
+    if (deps.owners.size >= OWNERS_KEPT) deps.owners.delete(deps.owners.keys().next().value!);
+    deps.owners.set(event.contractId, owner);
+  }
   if (owner === undefined || owner === event.collectivity) return undefined; // unknown contract: the router says so
   return `l’événement se réclame de « ${event.collectivity} », mais le contrat ${event.contractId} appartient à « ${owner} »`;
 }

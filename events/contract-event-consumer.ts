@@ -29,6 +29,8 @@ export class ContractEventConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly deadLetters: DeadLetters;
+  /** Contracts' collectivities already looked up: one describe per contract, not per event. */
+  private readonly owners = new Map<string, string>();
 
   constructor(
     kafka: Kafka,
@@ -62,7 +64,7 @@ export class ContractEventConsumer {
     const parsed = parseContractEvent(message.value);
     let reason = parsed.ok ? undefined : parsed.reason;
     if (parsed.ok && message.key?.toString() !== parsed.event.contractId) reason = `clé du message différente du contractId (${parsed.event.contractId})`;
-    if (parsed.ok && !reason) reason = await boundaryViolation({ client: this.client, collectivities: this.options.collectivities }, parsed.event);
+    if (parsed.ok && !reason) reason = await boundaryViolation({ client: this.client, collectivities: this.options.collectivities, owners: this.owners }, parsed.event);
     if (parsed.ok && !reason) {
       const outcome = await routeEvent(this.client, this.options.taskQueue, parsed.event);
       if (typeof outcome === 'object') reason = CREATING_TYPES.includes(parsed.event.type) ? outcome.rejected : `${outcome.rejected} (${parsed.event.type})`;
