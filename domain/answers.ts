@@ -47,12 +47,30 @@ const insertion = z
   })
   .superRefine(justifiedWhen((a) => !a.feasible, 'justifiez pourquoi la clause d’insertion n’est pas retenue'));
 
+const RESERVED_TO = ['SIAE', 'EA-ESAT', 'ESS'] as const;
+
 const reservation = z
-  .object({ reserved: z.boolean(), reservedTo: z.enum(['SIAE', 'EA-ESAT', 'ESS']).optional(), justification: justification.optional() })
+  .object({ reserved: z.boolean(), reservedTo: z.enum(RESERVED_TO).optional(), justification: justification.optional() })
   .superRefine((a, ctx) => {
     if (a.reserved && !a.reservedTo) ctx.addIssue({ code: 'custom', path: ['reservedTo'], message: 'précisez SIAE, EA-ESAT ou ESS' });
   })
   .superRefine(justifiedWhen((a) => !a.reserved, 'justifiez pourquoi le marché n’est pas réservé'));
+
+/** The lots of a contract with lots that are reserved, each to whom; numbered from 1 to `lots`, each once. */
+const reservedLots = z
+  .object({
+    lots: z.number().int().min(2, 'un marché alloti compte au moins 2 lots'),
+    reservedLots: z.array(z.object({ lot: z.number().int().positive('numéro de lot à partir de 1'), reservedTo: z.enum(RESERVED_TO) })).default([]),
+    justification: justification.optional(),
+  })
+  .superRefine((a, ctx) => {
+    a.reservedLots.forEach((r, i) => {
+      const path = ['reservedLots', i, 'lot'];
+      if (r.lot > a.lots) ctx.addIssue({ code: 'custom', path, message: `lot ${r.lot} : le marché compte ${a.lots} lots` });
+      else if (a.reservedLots.findIndex((x) => x.lot === r.lot) < i) ctx.addIssue({ code: 'custom', path, message: `lot ${r.lot} indiqué deux fois` });
+    });
+  })
+  .superRefine(justifiedWhen((a) => a.reservedLots.length === 0, 'justifiez pourquoi aucun lot n’est réservé'));
 
 const allotment = z
   .object({ lots: z.number().int().nonnegative(), justification: justification.optional() })
@@ -116,6 +134,28 @@ const worksClauses = z
   .object({ wasteClause: z.boolean(), ghgReporting: z.boolean(), carbonOffset: z.boolean(), justification: justification.optional() })
   .superRefine(justifiedWhen((a) => !a.wasteClause, 'justifiez l’absence de clause déchets'));
 
+const IMPACTS = ['Livraisons', 'Émissions de GES', 'Eau', 'Énergie', 'Matière'] as const;
+
+const impactData = z
+  .object({
+    dataClause: z.boolean(),
+    impactsTracked: z.array(z.enum(IMPACTS)).optional(),
+    limitationClause: z.boolean(),
+    justification: justification.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.dataClause && !a.impactsTracked?.length) ctx.addIssue({ code: 'custom', path: ['impactsTracked'], message: 'indiquez les impacts suivis par la clause' });
+  })
+  .superRefine(justifiedWhen((a) => !a.dataClause, 'justifiez l’absence de clause de suivi des impacts'));
+
+const packaging = z
+  .object({ overPackagingReduction: z.boolean(), packagingTakeBack: z.boolean(), justification: justification.optional() })
+  .superRefine(justifiedWhen((a) => !a.overPackagingReduction, 'justifiez l’absence de disposition sur les suremballages'));
+
+const transport = z
+  .object({ deliveryOptimisation: z.boolean(), cleanerTransport: z.boolean(), justification: justification.optional() })
+  .superRefine(justifiedWhen((a) => !a.deliveryOptimisation && !a.cleanerTransport, 'justifiez l’absence de disposition sur les livraisons et le transport'));
+
 export const AwardedSchema = z.object({
     outcome: z.literal('awarded'),
     awardedAmountHT: z.number().positive(),
@@ -145,6 +185,7 @@ export const ANSWER_SCHEMAS = {
   sourcing,
   'insertion-clause': insertion,
   reservation,
+  'reserved-lots': reservedLots,
   allotment,
   'environmental-considerations': environmental,
   'eco-labels': ecoLabels,
@@ -157,6 +198,9 @@ export const ANSWER_SCHEMAS = {
   'price-revision': priceRevision,
   negotiation,
   'works-clauses': worksClauses,
+  'impact-data-clauses': impactData,
+  'packaging-clauses': packaging,
+  'transport-clauses': transport,
   'award-record': award,
   'kickoff-meeting': kickoff,
   'annual-review': annualReview,

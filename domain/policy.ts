@@ -20,6 +20,7 @@ export const CHECK_KINDS = [
   'sourcing', // sourcing session, SIAE/EA/ESAT/ESS offers, sustainability AMO for works
   'insertion-clause', // feasibility of an insertion clause, with the insertion partner
   'reservation', // reservation to SIAE / EA-ESAT / ESS
+  'reserved-lots', // a contract with lots: which lots are reserved, and to whom (Dijon, 001 axe 2 ambition 2, axe 3 ambition 1)
   'allotment', // lots, or why not
   'environmental-considerations', // environmental criterion and/or execution clause
   'eco-labels', // labels to require for the purchase family
@@ -32,6 +33,9 @@ export const CHECK_KINDS = [
   'price-revision', // price revision for contracts over a duration
   'negotiation', // negotiation in a MAPA, or why not
   'works-clauses', // waste, GHG/data reporting, carbon offset for large works
+  'impact-data-clauses', // execution clauses tracking impacts quantitatively, on every contract (Clermont, 003 action 25)
+  'packaging-clauses', // over-packaging reduction and take-back of packaging (Dijon, 001 axe 3 ambition 4)
+  'transport-clauses', // delivery optimisation and cleaner transport (Dijon, 001 axe 3 ambition 2)
   'award-record', // contractor, bids, considerations actually included, labels held
   'kickoff-meeting', // kickoff with the contractor, and the insertion partner when there is a clause
   'annual-review', // yearly supplier review with evaluation grid and progress plan
@@ -98,7 +102,8 @@ export const PolicySchema = z.object({
   insertionPartner: z.string(),
   thresholds: z.object({
     insertionClauseAbove: euros,
-    reservationUpTo: euros,
+    /** Absent: the reservation is studied whatever the amount (Dijon: 001 gives no ceiling). */
+    reservationUpTo: euros.optional(),
     internalFollowUp: z.tuple([euros, euros]).optional(),
     /** Absent: no gender-equality clause is asked (Clermont: concessions only, which the product does not handle). */
     genderEqualityFrom: euros.optional(),
@@ -111,11 +116,13 @@ export const PolicySchema = z.object({
     mandatoryAdvanceSmeMinRate: z.number().min(0).max(1).optional(),
     priceRevisionOverMonths: z.number().nonnegative(),
     largeWorksFrom: euros.optional(),
-    formalProcedureFrom: z.object({ supplies: euros, services: euros, works: euros, design: euros }),
+    // formalProcedureFrom (EU thresholds) removed in 2026.1: a contract's procedure is one of its facts, and what is
+    // formal is read from it (rules.isFormal); no seed sets the thresholds. Older pinned policies may still carry it.
   }),
   leadTimesMonths: z.object({
     programmingStart: z.number().positive(),
-    programmingLatest: z.number().positive(),
+    /** The end of the programming work (Clermont's J-14, 003 action 2): its questions are due then. */
+    programmingLatest: z.number().positive().optional(),
     cadReview: z.number().positive().optional(),
     renewalStart: z.number().positive(),
   }),

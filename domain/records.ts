@@ -45,7 +45,7 @@ export interface ContractRecord {
   considerations?: { social: string[]; environmental: string[] };
 }
 
-export type NotificationKind = 'task-opened' | 'task-reminder' | 'task-escalation' | 'partner-kickoff' | 'partner-update';
+export type NotificationKind = 'task-opened' | 'task-reminder' | 'task-escalation' | 'partner-kickoff' | 'partner-update' | 'partner-phase';
 
 /** A mail to send, recorded with the state change it comes from; sent once (deterministic id). */
 export interface NotificationRecord {

@@ -4,6 +4,7 @@
  */
 import type { Answers } from './answers';
 import type { ContractFacts } from './contract';
+import { addDays, addMonths } from './dates';
 import type { CheckKind, Phase, Policy, PurchaseFamily } from './policy';
 
 export interface CheckSpec {
@@ -68,7 +69,7 @@ export function cadChecks(ctx: CheckContext): CheckSpec[] {
 }
 
 export function consultationChecks(ctx: CheckContext): CheckSpec[] {
-  const { contract, policy, decisions } = ctx;
+  const { contract, policy } = ctx;
   const t = policy.thresholds;
   const amount = contract.estimatedAmountHT;
   const family = familyOf(contract.cpv, policy);
@@ -79,11 +80,7 @@ export function consultationChecks(ctx: CheckContext): CheckSpec[] {
     checks.push(...spec(ctx, 'insertion-clause', 'consultation', 'Faisabilité d’une clause d’insertion',
       `Montant estimé ${euros(amount)} > ${euros(t.insertionClauseAbove)} : étude systématique avec ${partner?.name ?? 'le facilitateur'}.`));
   }
-  // Reservation is studied when the amount allows it and sourcing did not rule out an inclusive offer.
-  if (amount <= t.reservationUpTo && decisions.sourcing?.inclusiveOffersFound !== false) {
-    checks.push(...spec(ctx, 'reservation', 'consultation', 'Réservation à une SIAE, une EA/ESAT ou une entreprise de l’ESS',
-      `Montant estimé ${euros(amount)} ≤ ${euros(t.reservationUpTo)}${decisions.sourcing?.inclusiveOffersFound ? ' et une offre inclusive existe' : ''}.`));
-  }
+  checks.push(...reservationChecks(ctx));
   checks.push(...spec(ctx, 'allotment', 'consultation', 'Allotissement', 'L’allotissement est la règle : indiquez les lots, ou justifiez leur absence.'));
   checks.push(...spec(ctx, 'environmental-considerations', 'consultation', 'Critère et clause environnementaux',
     'Prévoir un critère environnemental et/ou une clause environnementale d’exécution (coût global le cas échéant).'));
@@ -109,7 +106,51 @@ export function consultationChecks(ctx: CheckContext): CheckSpec[] {
     checks.push(...spec(ctx, 'works-clauses', 'consultation', 'Clauses travaux : déchets, GES, compensation',
       `Travaux : clause de gestion des déchets et de reporting GES/données.${large}`));
   }
+  checks.push(...impactChecks(ctx));
   return checks;
+}
+
+/**
+ * Reservation to SIAE / EA-ESAT / ESS, studied when sourcing did not rule out an inclusive offer: the whole contract
+ * up to the policy's ceiling (none when it sets none); a contract with lots, under a policy that asks it, gets the
+ * reserved-lots question instead (Dijon: 2 lots out of 9 in its work-clothing contract, 001:390).
+ */
+function reservationChecks(ctx: CheckContext): CheckSpec[] {
+  const { contract, policy, decisions } = ctx;
+  if (decisions.sourcing?.inclusiveOffersFound === false) return [];
+  const found = decisions.sourcing?.inclusiveOffersFound ? ' ; une offre inclusive existe' : '';
+  if (policy.checks['reserved-lots'] && contract.lots >= 2) {
+    return spec(ctx, 'reserved-lots', 'consultation', 'Lots réservés',
+      `Marché de ${contract.lots} lots : réserver des lots aux structures de l’insertion et du handicap (SIAE, EA/ESAT) ou à l’ESS${found}. Indiquez les lots réservés et à qui, ou justifiez pourquoi aucun.`);
+  }
+  const upTo = policy.thresholds.reservationUpTo;
+  const title = 'Réservation à une SIAE, une EA/ESAT ou une entreprise de l’ESS';
+  if (upTo === undefined) {
+    return spec(ctx, 'reservation', 'consultation', title,
+      `Sans plafond de montant : développer les marchés réservés aux structures de l’insertion et du handicap et à l’ESS${found}.`);
+  }
+  if (contract.estimatedAmountHT > upTo) return [];
+  return spec(ctx, 'reservation', 'consultation', title,
+    `Montant estimé ${euros(contract.estimatedAmountHT)} ≤ ${euros(upTo)}${decisions.sourcing?.inclusiveOffersFound ? ' et une offre inclusive existe' : ''}.`);
+}
+
+/**
+ * Execution clauses on the contract's impacts, in policies that switch them on: Clermont's quantitative impact data
+ * on every contract (003 action 25); Dijon's over-packaging and take-back where goods are delivered (001 axe 3
+ * ambition 4) and its deliveries and transport on every contract (001 axe 3 ambition 2).
+ */
+function impactChecks(ctx: CheckContext): CheckSpec[] {
+  const goods = ctx.contract.nature === 'supplies' || ctx.contract.nature === 'services';
+  return [
+    ...spec(ctx, 'impact-data-clauses', 'consultation', 'Clauses de suivi des impacts',
+      'Clause d’exécution permettant de suivre de façon quantitative les impacts du marché (nombre de livraisons, émissions de GES, eau, énergie, matière) ; si c’est faisable, une clause de limitation ou de progrès.'),
+    ...(goods
+      ? spec(ctx, 'packaging-clauses', 'consultation', 'Suremballages et reprise des emballages',
+        'Clause incitative, condition d’exécution ou critère de jugement stimulant la réduction des suremballages ; reprise des emballages ou des produits en fin de vie.')
+      : []),
+    ...spec(ctx, 'transport-clauses', 'consultation', 'Livraisons et transport',
+      'Optimisation des livraisons (jours de livraison, minimum de commande) ; clause, condition d’exécution ou critère favorisant un transport plus vertueux pour les livraisons ou les déplacements du personnel du titulaire.'),
+  ];
 }
 
 /** Policies that list recognised labels ask for one, valid `labelValidityYears` (003 action 13). */
@@ -202,4 +243,108 @@ export function executionChecks(ctx: CheckContext, year: number, nextReviewOn: s
       `À revérifier avant expiration : ${expiring.map((l) => `${l.name} (${l.validUntil})`).join(', ')}.`));
   }
   return checks;
+}
+
+/**
+ * A mail that brings a partner or an internal expert in at a phase the policy lists for them (`involvedAt`), with
+ * the checks of that phase they act on (003 actions 5, 8, 10; 000's follow-up committee); and Clermont's internal
+ * follow-up of 10-40 k€ HT contracts by the public-procurement service (003 action 11).
+ */
+export interface PhaseNotice {
+  partnerId?: string;
+  name: string;
+  email: string;
+  /** The phase, in French ("la rédaction de la consultation"). */
+  phaseName: string;
+  /** Why they are told, in French. */
+  why: string;
+  /** The checks of the phase that concern them: what they act on. */
+  topics: { kind: CheckKind; title: string; why: string }[];
+}
+
+type PartnerRole = Policy['partners'][number]['role'];
+const EVERY_ROLE: CheckKind[] = ['programming-questionnaire', 'cad-review', 'sourcing'];
+/** What each kind of partner acts on; the insertion partner follows execution only with a clause. */
+const ROLE_CHECKS: Record<PartnerRole, CheckKind[]> = {
+  insertion: ['insertion-clause', 'reservation'],
+  ess: ['reservation', 'fair-trade', 'allotment'],
+  business: ['allotment', 'sme-advance', 'mandatory-advance', 'financial-terms', 'price-revision', 'negotiation'],
+  institution: [
+    'environmental-considerations', 'eco-labels', 'equality-clauses', 'anti-discrimination-clause', 'fair-trade',
+    'works-clauses', 'annual-review', 'label-validity',
+  ],
+};
+const WITH_INSERTION_CLAUSE: CheckKind[] = ['award-record', 'kickoff-meeting', 'insertion-hours'];
+const PHASE_NAMES: Record<Phase, string> = {
+  programming: 'la programmation', sourcing: 'le sourcing', consultation: 'la rédaction de la consultation', award: 'l’attribution',
+  kickoff: 'le lancement', execution: 'l’exécution', closure: 'la clôture',
+};
+
+/** Whether the contract falls in the internal follow-up band (003 action 11: 10-40 k€ HT). */
+export function internalFollowUp(ctx: CheckContext): boolean {
+  const band = ctx.policy.thresholds.internalFollowUp;
+  return !!band && ctx.contract.estimatedAmountHT >= band[0] && ctx.contract.estimatedAmountHT <= band[1];
+}
+
+/** Who is told at a phase, about which of its checks; nobody when none of the phase's checks concerns them. */
+export function phaseNotices(ctx: CheckContext, phase: Phase, checks: CheckSpec[]): PhaseNotice[] {
+  const { policy } = ctx;
+  const clause = insertionPartnerInvited(ctx);
+  const topics = (kinds: CheckKind[]) => checks.filter((c) => kinds.includes(c.kind)).map(({ kind, title, why }) => ({ kind, title, why }));
+  const notices: PhaseNotice[] = [];
+  for (const p of policy.partners) {
+    if (!p.involvedAt.includes(phase)) continue;
+    // At kickoff the insertion partner already gets its invitation (partner-kickoff).
+    if (phase === 'kickoff' && clause && p.id === policy.insertionPartner) continue;
+    const kinds = [...EVERY_ROLE, ...ROLE_CHECKS[p.role], ...(p.role === 'insertion' && clause ? WITH_INSERTION_CLAUSE : [])];
+    const mine = topics(kinds);
+    if (mine.length) {
+      notices.push({ partnerId: p.id, name: p.name, email: p.email, phaseName: PHASE_NAMES[phase], why: `Le SPASER associe ${p.name} à ${PHASE_NAMES[phase]} des marchés.`, topics: mine });
+    }
+  }
+  const band = policy.thresholds.internalFollowUp;
+  if (phase === 'consultation' && band && internalFollowUp(ctx)) {
+    notices.push({
+      name: 'Service de la commande publique', email: policy.contacts.publicProcurementService, phaseName: PHASE_NAMES[phase],
+      why: `Montant estimé ${euros(ctx.contract.estimatedAmountHT)} entre ${euros(band[0])} et ${euros(band[1])} : suivi interne du marché, dont l’étude de sa réservation.`,
+      topics: topics(['reservation', 'allotment', 'sme-advance', 'negotiation']),
+    });
+  }
+  return notices;
+}
+
+/** A held label or certificate to re-verify, and from when (`labelRecheckDaysBefore` its expiry). */
+export interface LabelRecheck {
+  name: string;
+  validUntil: string;
+  recheckOn: string;
+}
+
+/** The key of a label at one validity date: re-checked once; a renewed label (new date) is a new key. */
+export const labelKey = (l: { name: string; validUntil: string }) => `${l.name}@${l.validUntil}`;
+
+/**
+ * The held labels that expire while the contract runs and are not re-checked yet, earliest first, each due
+ * `labelRecheckDaysBefore` days before it expires, whatever the contract's length (003 action 13; 001 axe 2 amb. 1).
+ */
+export function labelRechecks(ctx: CheckContext, contractEnd: string, done: string[] = []): LabelRecheck[] {
+  const award = ctx.decisions['award-record'];
+  if (award?.outcome !== 'awarded') return [];
+  const before = ctx.policy.labelRecheckDaysBefore;
+  return award.labelsHeld
+    .filter((l) => l.validUntil <= contractEnd && !done.includes(labelKey(l)))
+    .map((l) => ({ ...l, recheckOn: addDays(l.validUntil, -before) }))
+    .sort((a, b) => a.recheckOn.localeCompare(b.recheckOn));
+}
+
+/** The re-check of the labels due by `today`. */
+export function labelRecheckCheck(ctx: CheckContext, due: LabelRecheck[]): CheckSpec[] {
+  return spec(ctx, 'label-validity', 'execution', 'Validité des labels et certificats',
+    `À revérifier avant expiration (${ctx.policy.labelRecheckDaysBefore} jours avant) : ${due.map((l) => `${l.name} (${l.validUntil})`).join(', ')}.`);
+}
+
+/** Clermont's J-14 (003 action 2): the programming work is done between J-24 and J-14 months; its questions are due then. */
+export function programmingDueDate(ctx: CheckContext): string | undefined {
+  if (ctx.policy.leadTimesMonths.programmingLatest === undefined) return undefined;
+  return addMonths(ctx.contract.plannedAwardDate, -ctx.policy.leadTimesMonths.programmingLatest);
 }

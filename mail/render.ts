@@ -40,6 +40,7 @@ const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone:
 const fmt = {
   date: (d: Date | string | undefined) => (d ? longDate.format(new Date(d)) : 'à préciser'),
   hours: (h: unknown) => (typeof h === 'number' ? `${h.toLocaleString('fr-FR')} heures` : 'à préciser'),
+  euros: (n: unknown) => (typeof n === 'number' ? `${n.toLocaleString('fr-FR')} € HT` : 'à préciser'),
 };
 
 /** The template of a notification: a yearly review request reads differently from the other questions. */
@@ -60,6 +61,8 @@ function subjectOf(ctx: MailContext): string {
       return `Sans réponse, à votre attention : ${task?.title} – ${contract.object}`;
     case 'partner-kickoff':
       return `Lancement d’un marché avec clause d’insertion : ${contract.object}`;
+    case 'partner-phase':
+      return `Pour avis, ${String(data.phaseName ?? 'étape en cours')} : ${contract.object}`;
     default:
       return `${String(data.what ?? 'Changement')} : ${contract.object}`;
   }

@@ -24,6 +24,8 @@ export interface IndicatorSection extends IndicatorInfo {
 export interface YearlyReport {
   collectivity: Policy['collectivity'];
   policyVersion: string;
+  /** The SPASER texts the policy cites: the report says what its targets come from. */
+  sources: string[];
   year: number;
   years: number[];
   sections: IndicatorSection[];
@@ -59,5 +61,5 @@ export async function yearlyReport(db: Db, policy: Policy, year: number): Promis
         : undefined,
     };
   });
-  return { collectivity: policy.collectivity, policyVersion: policy.version, year, years, sections };
+  return { collectivity: policy.collectivity, policyVersion: policy.version, sources: policy.sources, year, years, sections };
 }

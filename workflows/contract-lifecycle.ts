@@ -13,6 +13,7 @@ import type { PolicyActivities } from '../activities/policy';
 import { Lifecycle, LifecycleEnded } from './lifecycle/context';
 import { applyEvent, type ContractEvent } from './lifecycle/events';
 import { executionYears } from './lifecycle/execution';
+import { notifyPhase } from './lifecycle/notices';
 import type { LifecycleState, OpenTask } from './lifecycle/state';
 import { takeAnswerToTaskId, upgradeEarlyAnswers } from './lifecycle/intake';
 import { runChecks, validateAnswer } from './lifecycle/tasks';
@@ -154,12 +155,23 @@ async function start(lc: Lifecycle): Promise<void> {
 async function programming(lc: Lifecycle): Promise<void> {
   await lc.sleepUntil(() => toMs(addMonths(lc.facts.plannedAwardDate, -lc.state.policy.leadTimesMonths.programmingStart)));
   await lc.enterPhase('programming');
-  await runChecks(lc, rules.programmingChecks(lc.checkContext), onAnswer(lc));
+  const checks = rules.programmingChecks(lc.checkContext);
+  await notifyPhase(lc, 'programming', checks);
+  await runChecks(lc, checks, onAnswer(lc), undefined, programmingDueOn(lc));
+}
+
+/** Clermont's programming work ends at J-14 (003 action 2): its questions are due then, not dueDays after J-24. */
+function programmingDueOn(lc: Lifecycle): string | undefined {
+  const due = rules.programmingDueDate(lc.checkContext);
+  // Histories recorded before this due date keep the policy's usual delay.
+  return due && patched('programming-due-j14') ? due : undefined;
 }
 
 async function sourcing(lc: Lifecycle): Promise<void> {
   await lc.enterPhase('sourcing');
-  await runChecks(lc, rules.sourcingChecks(lc.checkContext), onAnswer(lc));
+  const checks = rules.sourcingChecks(lc.checkContext);
+  await notifyPhase(lc, 'sourcing', checks);
+  await runChecks(lc, checks, onAnswer(lc));
 }
 
 /** Writing the DCE: every consultation check at once; Clermont's CAD first, at J-12, for recurring needs. */
@@ -168,21 +180,27 @@ async function consultation(lc: Lifecycle): Promise<void> {
   const cad = rules.cadChecks(lc.checkContext);
   if (cad.length) {
     await lc.sleepUntil(() => toMs(addMonths(lc.facts.plannedAwardDate, -(lc.state.policy.leadTimesMonths.cadReview ?? 0))));
-    await runChecks(lc, cad, onAnswer(lc));
   }
+  // Partners hear of the phase as its first questions are put: the CAD's cotation, then the consultation's.
+  await notifyPhase(lc, 'consultation', [...cad, ...rules.consultationChecks(lc.checkContext)]);
+  if (cad.length) await runChecks(lc, cad, onAnswer(lc));
   await runChecks(lc, rules.consultationChecks(lc.checkContext), onAnswer(lc));
 }
 
 async function award(lc: Lifecycle): Promise<void> {
   await lc.enterPhase('award');
-  await runChecks(lc, rules.awardChecks(lc.checkContext), onAnswer(lc));
+  const checks = rules.awardChecks(lc.checkContext);
+  await notifyPhase(lc, 'award', checks);
+  await runChecks(lc, checks, onAnswer(lc));
 }
 
 /** Kickoff; with an insertion clause the partner is invited (003 actions 8, 10). */
 async function kickoff(lc: Lifecycle): Promise<void> {
   await lc.enterPhase('kickoff');
   if (rules.insertionPartnerInvited(lc.checkContext)) await invitePartner(lc);
-  await runChecks(lc, rules.kickoffChecks(lc.checkContext), onAnswer(lc));
+  const checks = rules.kickoffChecks(lc.checkContext);
+  await notifyPhase(lc, 'kickoff', checks);
+  await runChecks(lc, checks, onAnswer(lc));
 }
 
 async function invitePartner(lc: Lifecycle): Promise<void> {

@@ -42,6 +42,11 @@ export const answers = {
   priceRevision: { priceRevision: true },
   negotiation: { negotiation: true },
   works: { wasteClause: true, ghgReporting: true, carbonOffset: false },
+  impactData: { dataClause: true, impactsTracked: ['Livraisons', 'Émissions de GES'], limitationClause: false },
+  packaging: { overPackagingReduction: true, packagingTakeBack: true },
+  transport: { deliveryOptimisation: true, cleanerTransport: false },
+  /** Dijon's work clothing: 2 lots out of 9 reserved (001:390). */
+  reservedLots: { lots: 9, reservedLots: [{ lot: 3, reservedTo: 'EA-ESAT' }, { lot: 7, reservedTo: 'SIAE' }] },
   fairTrade: { fairTradeRequired: true, labelsRequired: ['Fair for Life'] },
   reservation: (reservedTo: 'SIAE' | 'EA-ESAT' | 'ESS') => ({ reserved: true, reservedTo }),
   award: (nowMs: number, months: number, extra: Record<string, unknown> = {}) => ({

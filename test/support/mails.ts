@@ -12,6 +12,7 @@ const SUBJECTS: Record<string, RegExp> = {
   'task-escalation': /^\[SPASER\] Sans réponse, à votre attention/,
   'partner-kickoff': /^\[SPASER\] Lancement d’un marché avec clause d’insertion/,
   'partner-update': /^\[SPASER\] /,
+  'partner-phase': /^\[SPASER\] Pour avis, /,
 };
 
 /**

@@ -100,3 +100,32 @@ describe('answers that depend on the contract (issue 15)', () => {
     expect(parseAnswer('equality-clauses', answers.equality).ok).toBe(true);
   });
 });
+
+describe('reserved lots and impact clauses (issue 15, defects 4 and 8)', () => {
+  it('records which lots are reserved and to whom, numbered within the contract’s lots, each once', () => {
+    const twoOfNine = { lots: 9, reservedLots: [{ lot: 3, reservedTo: 'EA-ESAT' }, { lot: 7, reservedTo: 'SIAE' }] };
+    expect(parseAnswer('reserved-lots', twoOfNine)).toEqual({ ok: true, value: twoOfNine });
+    expect(parseAnswer('reserved-lots', { lots: 9, reservedLots: [{ lot: 10, reservedTo: 'ESS' }] }))
+      .toMatchObject({ ok: false, error: 'reservedLots.0.lot : lot 10 : le marché compte 9 lots' });
+    expect(parseAnswer('reserved-lots', { lots: 9, reservedLots: [{ lot: 3, reservedTo: 'SIAE' }, { lot: 3, reservedTo: 'ESS' }] }))
+      .toMatchObject({ ok: false, error: 'reservedLots.1.lot : lot 3 indiqué deux fois' });
+    expect(parseAnswer('reserved-lots', { lots: 9, reservedLots: [{ lot: 3, reservedTo: 'Association' }] })).toMatchObject({ ok: false, error: expect.stringMatching(/^reservedLots\.0\.reservedTo : /) });
+    expect(parseAnswer('reserved-lots', { lots: 9 })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : justifiez pourquoi aucun lot/) });
+    expect(parseAnswer('reserved-lots', { lots: 9, reservedLots: [], justification: 'Aucune offre inclusive sur ces lots' }).ok).toBe(true);
+  });
+
+  it('require the impacts tracked, or why no clause; the over-packaging and transport dispositions, or why not', () => {
+    expect(parseAnswer('impact-data-clauses', { dataClause: true, limitationClause: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^impactsTracked : /) });
+    expect(parseAnswer('impact-data-clauses', { dataClause: true, impactsTracked: ['Livraisons', 'Émissions de GES'], limitationClause: true }).ok).toBe(true);
+    expect(parseAnswer('impact-data-clauses', { dataClause: false, limitationClause: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+    expect(parseAnswer('packaging-clauses', { overPackagingReduction: false, packagingTakeBack: true })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+    expect(parseAnswer('packaging-clauses', { overPackagingReduction: true, packagingTakeBack: false }).ok).toBe(true);
+    expect(parseAnswer('transport-clauses', { deliveryOptimisation: false, cleanerTransport: false })).toMatchObject({ ok: false, error: expect.stringMatching(/^justification : /) });
+    expect(parseAnswer('transport-clauses', { deliveryOptimisation: false, cleanerTransport: true }).ok).toBe(true);
+  });
+
+  it('still parse the reservation and works answers recorded before', () => {
+    expect(parseAnswer('reservation', answers.reservation('EA-ESAT')).ok).toBe(true);
+    expect(parseAnswer('works-clauses', answers.works).ok).toBe(true);
+  });
+});

@@ -53,4 +53,22 @@ describe('mail rendering', () => {
       expect(body).toContain('camille@clermont.test');
     }
   });
+
+  it('tells a partner what the phase asks that concerns it (003 actions 5, 8)', () => {
+    const mail = renderMail({
+      ...base, kind: 'partner-phase', task: undefined, answer: undefined,
+      data: {
+        partner: 'PLIE', phase: 'consultation', phaseName: 'la rédaction de la consultation', amountHT: 200000, plannedAwardDate: '2028-05-01',
+        why: 'Le SPASER associe le PLIE à la rédaction de la consultation des marchés.',
+        topics: [{ kind: 'insertion-clause', title: 'Faisabilité d’une clause d’insertion', why: 'Montant estimé > 90 000 € HT' }],
+      },
+    });
+    expect(mail.subject).toBe('[SPASER] Pour avis, la rédaction de la consultation : Nettoyage des <écoles>');
+    for (const body of [mail.html, mail.text]) {
+      expect(body).toContain('Faisabilité d’une clause d’insertion');
+      expect(body).toMatch(/200\s000 € HT/);
+      expect(body).toContain('1 mai 2028');
+      expect(body).toContain('camille@clermont.test');
+    }
+  });
 });

@@ -159,3 +159,72 @@ describe('equality questions, as each text asks them', () => {
     expect(check(dijon, contract({ estimatedAmountHT: 10_000 }), 'equality-clauses')?.why).toMatch(/≥ 10\s000 € HT/);
   });
 });
+
+describe('Dijon reservation and reserved lots (001:390, 001:407, 001:557)', () => {
+  const found = { sourcing: { sessionHeld: true, inclusiveOffersFound: true } };
+  const clothing = contract({ collectivityId: 'dijon', cpv: '18100000', estimatedAmountHT: 2_000_000, durationMonths: 48, lots: 9 });
+  const single = contract({ collectivityId: 'dijon', cpv: '18100000', estimatedAmountHT: 2_000_000, durationMonths: 48, lots: 0 });
+  const pinned2024 = (p: Policy) => without(p, (x) => {
+    x.thresholds.reservationUpTo = 90_000;
+    for (const k of ['reserved-lots', 'impact-data-clauses', 'packaging-clauses', 'transport-clauses'] as const) delete x.checks[k];
+  });
+
+  it('studies Dijon’s reservation whatever the amount: 001 gives no ceiling, Clermont’s 90 k€ is not borrowed', () => {
+    expect(dijon.thresholds.reservationUpTo).toBeUndefined();
+    const why = rules.consultationChecks({ contract: single, policy: dijon, decisions: found }).find((c) => c.kind === 'reservation')?.why;
+    expect(why).toMatch(/Sans plafond/);
+    expect(why).not.toMatch(/90\s000/);
+    expect(kinds(dijon, single, { sourcing: { sessionHeld: true, inclusiveOffersFound: false } })).not.toContain('reservation');
+  });
+
+  it('asks a Dijon contract with lots which lots are reserved, instead of the whole-contract question', () => {
+    const specs = rules.consultationChecks({ contract: clothing, policy: dijon, decisions: found });
+    expect(specs.map((c) => c.kind)).toContain('reserved-lots');
+    expect(specs.map((c) => c.kind)).not.toContain('reservation');
+    expect(specs.find((c) => c.kind === 'reserved-lots')?.why).toMatch(/Marché de 9 lots.*SIAE, EA\/ESAT.*ESS/);
+    expect(kinds(dijon, contract({ collectivityId: 'dijon', lots: 1 }))).not.toContain('reserved-lots');
+    // Clermont's text reserves contracts up to 90 k€ (003 action 11) and says nothing of lots.
+    expect(kinds(clermont, contract({ estimatedAmountHT: 60_000, lots: 4 }))).toEqual(expect.arrayContaining(['reservation']));
+    expect(kinds(clermont, contract({ estimatedAmountHT: 60_000, lots: 4 }))).not.toContain('reserved-lots');
+  });
+
+  it('keeps the 2024.1 questions for a contract that pinned it', () => {
+    const old = pinned2024(dijon);
+    expect(kinds(old, clothing, found)).not.toContain('reservation');
+    expect(kinds(old, clothing, found)).not.toContain('reserved-lots');
+    expect(check(old, contract({ collectivityId: 'dijon', estimatedAmountHT: 60_000, lots: 9 }), 'reservation')?.why).toMatch(/^Montant estimé 60\s000 € HT ≤ 90\s000 € HT\.$/);
+  });
+});
+
+describe('impact clauses, as each text asks them (003 action 25; 001:630, 001:660, 001:781)', () => {
+  const services = contract({ nature: 'services', cpv: '90910000', estimatedAmountHT: 30_000 });
+  const supplies = contract({ nature: 'supplies', cpv: '30192000', estimatedAmountHT: 30_000 });
+  const works = contract({ nature: 'works', cpv: '45210000', estimatedAmountHT: 1_200_000 });
+
+  it('asks Clermont’s quantitative impact-data clause on every contract, not only works', () => {
+    for (const c of [services, supplies, works]) expect(kinds(clermont, c)).toContain('impact-data-clauses');
+    expect(check(clermont, services, 'impact-data-clauses')?.why).toMatch(/livraisons.*GES.*eau.*énergie.*matière/);
+    for (const c of [services, supplies, works]) {
+      expect(kinds(clermont, c)).not.toContain('packaging-clauses');
+      expect(kinds(clermont, c)).not.toContain('transport-clauses');
+    }
+  });
+
+  it('asks Dijon about over-packaging where goods are delivered, and about deliveries and transport on every contract', () => {
+    expect(kinds(dijon, supplies)).toEqual(expect.arrayContaining(['packaging-clauses', 'transport-clauses']));
+    expect(kinds(dijon, services)).toEqual(expect.arrayContaining(['packaging-clauses', 'transport-clauses']));
+    expect(kinds(dijon, works)).toContain('transport-clauses');
+    expect(kinds(dijon, works)).not.toContain('packaging-clauses');
+    expect(kinds(dijon, supplies)).not.toContain('impact-data-clauses');
+    expect(check(dijon, supplies, 'packaging-clauses')?.why).toMatch(/suremballages/);
+  });
+
+  it('asks none of them under a policy pinned before they existed', () => {
+    for (const p of [dijon, clermont]) {
+      const old = without(p, (x) => { for (const k of ['impact-data-clauses', 'packaging-clauses', 'transport-clauses'] as const) delete x.checks[k]; });
+      for (const c of [services, supplies, works]) {
+        expect(kinds(old, c).filter((k) => ['impact-data-clauses', 'packaging-clauses', 'transport-clauses'].includes(k))).toEqual([]);
+      }
+    }
+  });
+});

@@ -17,14 +17,14 @@ const first = supplier('Premier arrivé SARL', '11111111100011');
 const second = supplier('Second arrivé SAS', '22222222200022');
 
 type Source = 'person' | 'event';
-const consultation = ['allotment', 'anti-discrimination-clause', 'environmental-considerations', 'negotiation', 'sme-advance'] as const;
+const consultation = ['allotment', 'anti-discrimination-clause', 'environmental-considerations', 'impact-data-clauses', 'negotiation', 'sme-advance'] as const;
 const consultationAnswers = {
   allotment: answers.allotment, 'environmental-considerations': answers.environmental, 'anti-discrimination-clause': answers.antiDiscrimination,
-  'sme-advance': answers.smeAdvance, negotiation: answers.negotiation,
+  'sme-advance': answers.smeAdvance, negotiation: answers.negotiation, 'impact-data-clauses': answers.impactData,
 };
 type Moment = 'before the task opens' | 'after the task opened';
 
-/** A small service contract: five consultation questions, then the award. */
+/** A small service contract: six consultation questions, then the award. */
 async function untilConsultation(): Promise<LifecycleDriver> {
   const now = await t.env.currentTimeMs();
   const d = await t.start(contractFacts(now, 24, {

@@ -28,10 +28,11 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   await d.answer('cad-review', answers.cad);
 
   // > 90 k€: insertion clause, no reservation; cleaning: eco-labels; the anti-discrimination tie-break on every
-  // contract; > 50 k€ and > 2 months: the advance is mandatory (10 % at least for SMEs); 4 years: price revision.
+  // contract; > 50 k€ and > 2 months: the advance is mandatory (10 % at least for SMEs); 4 years: price revision;
+  // impact-data clauses on every contract (003 action 25).
   const consultation = await d.expectTasks([
     'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause',
-    'sme-advance', 'mandatory-advance', 'price-revision',
+    'sme-advance', 'mandatory-advance', 'price-revision', 'impact-data-clauses',
   ]);
   expect(consultation.openTasks.find((x) => x.kind === 'price-revision')?.why).toContain('révision des prix');
   expect(consultation.openTasks.find((x) => x.kind === 'insertion-clause')?.why).toContain('PLIE');
@@ -42,7 +43,7 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   await d.answerAll({
     'insertion-clause': answers.insertion(1200), allotment: answers.allotment, 'environmental-considerations': answers.environmental,
     'eco-labels': answers.ecoLabels, 'anti-discrimination-clause': answers.antiDiscrimination, 'sme-advance': answers.smeAdvance,
-    'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
+    'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision, 'impact-data-clauses': answers.impactData,
   });
 
   await d.expectTasks(['award-record']);
@@ -54,9 +55,15 @@ it('runs a 4-year supplies contract above 90 k€ from programming to renewal, w
   await d.answer('kickoff-meeting', answers.kickoff(awardedAt));
 
   for (const year of [1, 2, 3, 4]) {
-    const labels = year === 2 ? ['label-validity'] : []; // expires at 30 months: re-checked at the 24-month review
-    await d.expectTasks(['annual-review', 'insertion-hours', ...labels] as never);
-    await d.answerAll({ 'annual-review': answers.review, 'insertion-hours': answers.hours(300 + year), 'label-validity': { stillValid: false, newValidUntil: addMonths(labelUntil, 36) } });
+    if (year === 3) {
+      // Expires at 30 months: re-checked labelRecheckDaysBefore (90) days before, between two yearly reviews.
+      const recheck = await d.expectTasks(['label-validity']);
+      const openedAt = Date.parse(recheck.openTasks[0]!.dueAt) - 14 * 86_400_000;
+      expect(Math.abs(openedAt - (Date.parse(`${labelUntil}T00:00:00Z`) - 90 * 86_400_000))).toBeLessThan(2 * 86_400_000);
+      await d.answer('label-validity', { stillValid: false, newValidUntil: addMonths(labelUntil, 36) });
+    }
+    await d.expectTasks(['annual-review', 'insertion-hours']);
+    await d.answerAll({ 'annual-review': answers.review, 'insertion-hours': answers.hours(300 + year) });
   }
 
   // Not `result()`: awaiting it lets the server skip time for every workflow, the next cycle's included.

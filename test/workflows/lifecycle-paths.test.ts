@@ -22,10 +22,11 @@ it('reserves a 60 k€ contract to an ESAT after the reservation check, then end
   await d.answer('sourcing', answers.sourcing(true)); // an ESAT offer exists
 
   // ≤ 90 k€ and an inclusive offer: reservation, not insertion; < 215 k€: the SME advance; > 50 k€ and 24 months: the
-  // mandatory advance and price revision; MAPA: negotiation, whose absence must be justified (003 action 20).
+  // mandatory advance and price revision; MAPA: negotiation, whose absence must be justified (003 action 20); impact
+  // data on every contract (003 action 25).
   const consultation = await d.expectTasks([
     'reservation', 'allotment', 'environmental-considerations', 'anti-discrimination-clause',
-    'sme-advance', 'mandatory-advance', 'price-revision', 'negotiation',
+    'sme-advance', 'mandatory-advance', 'price-revision', 'negotiation', 'impact-data-clauses',
   ]);
   expect(consultation.openTasks.find((x) => x.kind === 'negotiation')?.why).toContain('MAPA');
   await expect(d.answer('negotiation', { negotiation: false })).rejects.toThrow(/justification : motivez l’absence de négociation/);
@@ -36,7 +37,7 @@ it('reserves a 60 k€ contract to an ESAT after the reservation check, then end
     reservation: answers.reservation('EA-ESAT'), allotment: { lots: 1, justification: 'Prestation unique et indivisible' },
     'environmental-considerations': answers.environmental, 'anti-discrimination-clause': answers.antiDiscrimination,
     'sme-advance': answers.smeAdvance, 'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
-    negotiation: { negotiation: false, justification: 'Offre unique, conforme et au juste prix' },
+    negotiation: { negotiation: false, justification: 'Offre unique, conforme et au juste prix' }, 'impact-data-clauses': answers.impactData,
   });
   await d.expectTasks(['award-record']);
   await d.answer('award-record', answers.award(await t.env.currentTimeMs(), 24, {
@@ -72,15 +73,17 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   await d.answer('programming-questionnaire', answers.programming);
   await d.expectTasks(['sourcing']);
   await d.answer('sourcing', answers.sourcing(false));
+  // No inclusive offer at sourcing: no reservation (Dijon sets no ceiling); deliveries and transport (001:660).
   const consultation = await d.expectTasks([
     'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'equality-clauses', 'sme-advance', 'mandatory-advance',
-    'price-revision', 'negotiation', 'works-clauses',
+    'price-revision', 'negotiation', 'works-clauses', 'transport-clauses',
   ]);
   expect(consultation.openTasks.find((x) => x.kind === 'insertion-clause')?.why).toContain('CREATIV');
   await d.answerAll({
     'insertion-clause': answers.insertion(3000), allotment: answers.allotment, 'environmental-considerations': answers.environmental,
     'eco-labels': { labelsRequired: ['ISO 14001'] }, 'equality-clauses': answers.equality, 'sme-advance': answers.smeAdvance,
     'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision, negotiation: answers.negotiation, 'works-clauses': answers.works,
+    'transport-clauses': answers.transport,
   });
   await d.expectTasks(['award-record']);
   const awardedAt = await t.env.currentTimeMs();
@@ -101,10 +104,36 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   const startYear = new Date(awardedAt).getUTCFullYear();
   expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[startYear + 1, 1500], [startYear + 2, 1600]]);
   // One mail per question (the yearly reviews included) and the partner's invitation, each received once.
-  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 18, 'partner-kickoff': 1 });
+  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 19, 'partner-kickoff': 1 });
   // With no manager named, Dijon's public procurement service receives escalations.
   expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
   await saveHistory('dijon-works-insertion', d);
+});
+
+it('asks Dijon which lots of a contract with lots are reserved, and to whom (001:390, 001:557)', async () => {
+  const now = await t.env.currentTimeMs();
+  // Dijon's first reserved contract: work clothing and PPE, 2 M€, 2 lots out of 9 reserved.
+  const contract = contractFacts(now, 36, {
+    collectivityId: 'dijon', object: 'Vêtements de travail et EPI', nature: 'supplies', cpv: '18100000', estimatedAmountHT: 2_000_000,
+    lots: 9, durationMonths: 48, recurring: false, buyer: { name: 'Alix Petit', email: 'alix.petit@dijon.test' }, manager: undefined,
+  });
+  const d = await t.start(contract);
+  await d.expectTasks(['programming-questionnaire']);
+  await d.answer('programming-questionnaire', answers.programming);
+  await d.expectTasks(['sourcing']);
+  await d.answer('sourcing', answers.sourcing(true));
+  // No ceiling in 001: 2 M€ is no reason not to reserve; the lots are asked instead of the whole contract.
+  const consultation = await d.expectTasks([
+    'insertion-clause', 'reserved-lots', 'allotment', 'environmental-considerations', 'equality-clauses', 'sme-advance',
+    'mandatory-advance', 'price-revision', 'packaging-clauses', 'transport-clauses',
+  ]);
+  expect(consultation.openTasks.find((x) => x.kind === 'reserved-lots')?.why).toContain('Marché de 9 lots');
+  await expect(d.answer('reserved-lots', { lots: 9, reservedLots: [{ lot: 10, reservedTo: 'EA-ESAT' }] }))
+    .rejects.toThrow(/reservedLots\.0\.lot : lot 10 : le marché compte 9 lots/);
+  await d.answer('reserved-lots', answers.reservedLots);
+  expect((await d.status()).decisions['reserved-lots']).toEqual(answers.reservedLots);
+  await d.event({ type: 'unsuccessful', eventId: 'evt-unsuccessful-lots', reason: 'Aucune offre reçue' });
+  expect(await d.expectClosed()).toBe('COMPLETED');
 });
 
 it('ends an unsuccessful procedure (infructueux) declared during consultation', async () => {
@@ -117,13 +146,13 @@ it('ends an unsuccessful procedure (infructueux) declared during consultation', 
   await d.answer('sourcing', answers.sourcing(false));
   await d.expectTasks([
     'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause', 'sme-advance',
-    'mandatory-advance', 'price-revision',
+    'mandatory-advance', 'price-revision', 'impact-data-clauses',
   ]);
   await d.event({ type: 'unsuccessful', eventId: 'evt-unsuccessful-1', reason: 'Aucune offre reçue' });
   expect(await d.expectClosed()).toBe('COMPLETED');
   expect(await d.status()).toMatchObject({ status: 'unsuccessful', openTasks: [] });
   const cancelled = await t.db.task.count({ where: { contractId: contract.id, status: 'cancelled' } });
-  expect(cancelled).toBe(8);
+  expect(cancelled).toBe(9);
   const unsuccessful = await t.db.indicatorEvent.count({ where: { contractId: contract.id, indicator: 'unsuccessful-procedures' } });
   expect(unsuccessful).toBe(1);
   await saveHistory('clermont-unsuccessful', d);

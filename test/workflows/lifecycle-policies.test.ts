@@ -30,8 +30,9 @@ it('Dijon: programs 36 months ahead, no yearly committee, no fair trade for prom
   const d = await t.start(promotional(now, 'dijon'));
   await d.expectTasks(['programming-questionnaire'], { maxDays: 0 }); // J-30 is already within Dijon's J-36 (001)
   await toConsultation(d);
-  // Fair trade only for catering in Dijon's texts; gender equality and anti-discrimination together from 10 000 € (001).
-  await d.expectTasks([...common, 'equality-clauses'], { maxDays: 0 });
+  // Fair trade only for catering in Dijon's texts; gender equality and anti-discrimination together from 10 000 € (001);
+  // delivered goods: over-packaging (001:781) and transport (001:660), no impact-data clause (003's).
+  await d.expectTasks([...common, 'equality-clauses', 'packaging-clauses', 'transport-clauses'], { maxDays: 0 });
 });
 
 it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks for fair trade and eco-labels', async () => {
@@ -45,7 +46,7 @@ it('Clermont: the same contract waits for J-24, goes to the CAD at J-12, asks fo
   await d.expectTasks(['cad-review']);
   await d.answer('cad-review', answers.cad);
   // 003 action 13 (fair trade, with a recognised label); 003 action 12 (the anti-discrimination tie-break on every contract).
-  const consultation = await d.expectTasks([...common, 'anti-discrimination-clause', 'eco-labels', 'fair-trade']);
+  const consultation = await d.expectTasks([...common, 'anti-discrimination-clause', 'eco-labels', 'fair-trade', 'impact-data-clauses']);
   expect(consultation.openTasks.find((x) => x.kind === 'fair-trade')?.why).toContain('validité de 3 ans');
   await expect(d.answer('fair-trade', { fairTradeRequired: true })).rejects.toThrow(/labelsRequired : indiquez le label/);
 });
@@ -63,12 +64,13 @@ it('follows amendments and suspension during execution, and pins the policy vers
   }
   await d.expectTasks([
     'insertion-clause', 'allotment', 'environmental-considerations', 'eco-labels', 'anti-discrimination-clause', 'sme-advance',
-    'mandatory-advance', 'price-revision',
+    'mandatory-advance', 'price-revision', 'impact-data-clauses',
   ]);
   await d.answerAll({
     'insertion-clause': { feasible: false, justification: 'Prestation très spécialisée, sans main-d’œuvre' }, allotment: answers.allotment,
     'environmental-considerations': answers.environmental, 'eco-labels': answers.ecoLabels, 'anti-discrimination-clause': answers.antiDiscrimination,
     'sme-advance': answers.smeAdvance, 'mandatory-advance': answers.mandatoryAdvance, 'price-revision': answers.priceRevision,
+    'impact-data-clauses': answers.impactData,
   });
   await d.expectTasks(['award-record']);
   const awardedAt = await t.env.currentTimeMs();

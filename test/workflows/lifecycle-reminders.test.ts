@@ -11,7 +11,8 @@ const DAY = 86_400_000;
 
 it('reminds a buyer who never answers, escalates to the manager, then gives up, at the policy dates', async () => {
   const now = await t.env.currentTimeMs();
-  const contract = contractFacts(now, 24);
+  // Planned 14 months ahead: Clermont's programming questions are due at J-14 (003 action 2) or dueDays after opening.
+  const contract = contractFacts(now, 14);
   const d = await t.start(contract);
   const opened = await d.expectTasks(['programming-questionnaire']);
   const task = opened.openTasks[0]!;

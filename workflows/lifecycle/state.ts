@@ -49,6 +49,8 @@ export interface LifecycleState {
   prefilled?: Record<string, Omit<ReceivedAnswer, 'via'>>;
   /** Answer and event signals taken since the contract's workflow started, across runs. */
   signalsTaken?: number;
+  /** Held labels already re-checked (`name@validUntil`): a renewed label, with its new date, is checked again. */
+  labelsRechecked?: string[];
   /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
   sleepingUntil?: string;
 }

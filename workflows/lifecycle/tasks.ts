@@ -1,5 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { parseAnswer, type Answers } from '../../domain/answers';
+import { toMs } from '../../domain/dates';
 import { CHECK_KINDS, type CheckKind } from '../../domain/policy';
 import type { CheckSpec } from '../../domain/rules';
 import { taskTimeline, type TaskAction } from '../../domain/task-timeline';
@@ -22,14 +23,14 @@ export function parseTaskId(id: string): { contractId: string; cycle: number; ki
 }
 
 /** Opens the checks together and waits until each is answered, given up, or the contract ends. */
-export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnAnswer, year?: number): Promise<void> {
-  await Promise.all(specs.map((spec) => runCheck(lc, spec, onAnswer, year)));
+export async function runChecks(lc: Lifecycle, specs: CheckSpec[], onAnswer: OnAnswer, year?: number, dueOn?: string): Promise<void> {
+  await Promise.all(specs.map((spec) => runCheck(lc, spec, onAnswer, year, dueOn)));
   lc.throwIfEnded();
 }
 
-async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number): Promise<void> {
+async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year?: number, dueOn?: string): Promise<void> {
   const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
-  const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year));
+  const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year, dueOn));
   task.received ??= takeEarlyAnswer(lc, id);
   const timeline = taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks);
   for (const step of timeline.steps) {
@@ -58,8 +59,9 @@ function forget(lc: Lifecycle, task: OpenTask): void {
 
 const dueDelayMs = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
 
-async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: number): Promise<OpenTask> {
-  const dueAt = new Date(Date.now() + dueDelayMs(lc)).toISOString();
+/** Due `dueDays` after opening, or on `dueOn` when the SPASER gives the step a later deadline. */
+async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: number, dueOn?: string): Promise<OpenTask> {
+  const dueAt = new Date(Math.max(Date.now() + dueDelayMs(lc), dueOn ? toMs(dueOn) : 0)).toISOString();
   const task: OpenTask = {
     id, kind: spec.kind, phase: spec.phase, year, title: spec.title, why: spec.why, source: spec.source,
     assigneeEmail: lc.assigneeEmail(spec.assignee), dueAt, status: 'open', reminders: 0,
