@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createLogger } from '../lib/logger';
+import { STORE_HEADER } from './mailbox';
 
 interface StoredMessage {
   ID: string;
@@ -119,8 +120,13 @@ export async function startMailReceiver(opts: MailReceiverOptions) {
     },
   });
 
+  // A client that resets its connection (a worker killed mid-transaction) is its own loss, not the receiver's: without
+  // this handler smtp-server's 'error' event is unhandled and takes every later delivery down with the process.
+  smtp.on('error', (err) => log.warn({ err: err.message }, 'SMTP client connection lost'));
+
   const http = Fastify({ logger: false });
-  http.get('/livez', async () => 'ok');
+  // Names the store it writes to, so a stack can tell its own receiver from another one holding the port.
+  http.get('/livez', async (_req, reply) => reply.header(STORE_HEADER, opts.dir).send('ok'));
   http.get('/api/v1/messages', async () => {
     const all = store.list();
     const messages = await Promise.all(all.map(async (m) => summary(m, await simpleParser(m.raw))));

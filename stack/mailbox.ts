@@ -1,5 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** The header of the dev receiver's `/livez` that names its store directory (the stack checks it is its own). */
+export const STORE_HEADER = 'x-mail-store';
+
 /** A message as the SMTP receiver's (Mailpit-compatible) API lists it. */
 export interface MailSummary {
   ID: string;

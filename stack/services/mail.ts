@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../lib/config';
+import { STORE_HEADER } from '../mailbox';
 import { startDaemon, stopDaemon } from '../process';
 import { hostPort, stackPaths, type Service } from '../service';
 
@@ -11,6 +12,7 @@ export function mailService(config: Config): Service {
   const paths = stackPaths(config);
   const api = hostPort(config.mailApiUrl, 8025);
   const pidFile = join(paths.run, 'mail.pid');
+  const store = join(paths.data, 'mail');
 
   return {
     name: 'mail',
@@ -20,7 +22,8 @@ export function mailService(config: Config): Service {
     async healthy() {
       try {
         const res = await fetch(`http://${api.host}:${api.port}/livez`, { signal: AbortSignal.timeout(2000) });
-        return res.ok;
+        // Another stack's receiver on this port is not ours: mails would land in its store, out of our sight.
+        return res.ok && res.headers.get(STORE_HEADER) === store;
       } catch {
         return false;
       }
@@ -28,7 +31,7 @@ export function mailService(config: Config): Service {
     async start() {
       startDaemon({
         command: process.execPath,
-        args: ['--import', 'tsx', RECEIVER, String(config.smtp.port), String(api.port), join(paths.data, 'mail')],
+        args: ['--import', 'tsx', RECEIVER, String(config.smtp.port), String(api.port), store],
         logFile: join(paths.logs, 'mail.log'),
         pidFile,
         env: { LOG_FORMAT: 'json' },
