@@ -22,7 +22,7 @@ export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
       const policy = await readPolicy(policiesDir, collectivityId);
       const content = JSON.parse(JSON.stringify(policy));
       const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-      const { siret: _siret, ...c } = policy.collectivity;
+      const { siret: _siret, communes: _communes, ...c } = policy.collectivity;
       await db.$transaction([
         db.collectivity.upsert({ where: { id: c.id }, create: { ...c }, update: { ...c } }),
         db.policyVersion.upsert({

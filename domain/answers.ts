@@ -3,7 +3,7 @@
  * A missing justification is an error: every "no" must say why (SPASER: "justifier de l'absence de ...").
  */
 import { z } from 'zod';
-import type { CheckKind, Policy } from './policy';
+import { CAD_TARGETS, type CheckKind, type Policy } from './policy';
 import { advanceMandatory, smeAdvanceOffered } from './rules';
 import { ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL, NO_SOCIAL, SOCIAL_CONSIDERATIONS, SupplierSchema, type ContractFacts } from './contract';
 
@@ -31,6 +31,8 @@ const programming = z.object({
 const cadReview = z.object({
   sustainablePotential: z.number().int().min(1).max(5),
   actionsRetained: z.array(z.string().min(1)),
+  /** The CAO president's decision after the CAD (003:215): the goals this contract is targeted for. */
+  targetedFor: z.array(z.enum(CAD_TARGETS)).optional(),
 });
 
 const sourcing = z.object({
@@ -130,8 +132,9 @@ const financial = z.object({
   justification: justification.optional(),
 });
 
+// ghgReporting is asked only where no impact-data question covers greenhouse gases (CONTEXT_CHECKS).
 const worksClauses = z
-  .object({ wasteClause: z.boolean(), ghgReporting: z.boolean(), carbonOffset: z.boolean(), justification: justification.optional() })
+  .object({ wasteClause: z.boolean(), ghgReporting: z.boolean().optional(), carbonOffset: z.boolean(), justification: justification.optional() })
   .superRefine(justifiedWhen((a) => !a.wasteClause, 'justifiez l’absence de clause déchets'));
 
 const IMPACTS = ['Livraisons', 'Émissions de GES', 'Eau', 'Énergie', 'Matière'] as const;
@@ -164,6 +167,8 @@ export const AwardedSchema = z.object({
     endDate: isoDate,
     supplier: SupplierSchema,
     bids: z.number().int().nonnegative(),
+    /** Of the bids, those from TPE/PME (required where the policy counts SME candidates). */
+    smeBids: z.number().int().nonnegative().optional(),
     coContracting: z.boolean(),
     /** Re-use, recycled or bio-sourced content actually required (circular economy). */
     circularEconomy: z.boolean().default(false),
@@ -234,6 +239,20 @@ const CONTEXT_CHECKS: { [K in CheckKind]?: (a: Answers[K], ctx: AnswerContext) =
     return smeAdvanceOffered(contract, policy) && below && !a.justification
       ? [{ path: 'justification', message: `justifiez un taux inférieur à ${Math.round(t.smeAdvanceRate * 100)} % ou une garantie à première demande` }]
       : [];
+  },
+  'cad-review': (a, { policy }) => {
+    if (!policy.cadTargets || a.targetedFor) return [];
+    return [{ path: 'targetedFor', message: 'indiquez pour quels objectifs la présidence de la CAO a ciblé ce contrat (aucun : ne rien cocher)' }];
+  },
+  'works-clauses': (a, { policy }) =>
+    a.ghgReporting === undefined && !policy.checks['impact-data-clauses']
+      ? [{ path: 'ghgReporting', message: 'indiquez si le suivi des émissions de gaz à effet de serre est prévu' }]
+      : [],
+  'award-record': (a, { policy }) => {
+    if (a.outcome !== 'awarded') return [];
+    if (a.smeBids !== undefined && a.smeBids > a.bids) return [{ path: 'smeBids', message: `au plus ${a.bids}, le nombre d’offres reçues` }];
+    if (a.smeBids === undefined && policy.indicators.includes('sme-candidates')) return [{ path: 'smeBids', message: 'indiquez combien d’offres venaient de TPE/PME' }];
+    return [];
   },
   'fair-trade': (a, { policy }) => {
     const recognised = policy.fairTradeLabels;

@@ -35,6 +35,8 @@ export const SupplierSchema = z.object({
   socialStatus: z.enum(SOCIAL_STATUSES),
   departement: z.string().regex(/^\d{2,3}$|^2[AB]$/),
   region: z.string().optional(),
+  /** The supplier's commune, for the collectivity's own territory level (policy collectivity.communes). */
+  commune: z.string().min(1).optional(),
 });
 export type Supplier = z.infer<typeof SupplierSchema>;
 

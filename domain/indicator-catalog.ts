@@ -35,7 +35,8 @@ export const INDICATOR_CATALOG: Record<IndicatorId, IndicatorInfo> = {
   'works-waste-clause': { label: 'Marchés de travaux avec une clause de gestion des déchets', kind: 'share', among: 'marchés de travaux notifiés' },
   'running-social-clause': { label: 'Marchés en cours intégrant une clause sociale', kind: 'share', among: 'marchés en cours d’exécution dans l’année' },
   'local-amount': { label: 'Montant attribué à des fournisseurs du territoire', kind: 'sum', unit: '€ HT' },
+  'sme-candidates': { label: 'Offres de TPE-PME reçues', kind: 'sum', unit: 'offres' },
 };
 
 /** Levels of `local-share` events (`dimensions.level`), nearest first. */
-export const LOCAL_LEVELS = { departement: 'du département', region: 'de la région', 'hors-region': 'hors région' } as const;
+export const LOCAL_LEVELS = { territoire: 'du territoire de la collectivité', departement: 'du département', region: 'de la région', 'hors-region': 'hors région' } as const;

@@ -6,7 +6,8 @@ import type { AwardAnswer } from './answers';
 import { addMonths } from './dates';
 import { consultationChecks, isFormal, type Decisions } from './rules';
 import type { ContractFacts } from './contract';
-import type { IndicatorId, Policy } from './policy';
+import { LOCAL_LEVELS } from './indicator-catalog';
+import type { CadTarget, IndicatorId, Policy } from './policy';
 
 export interface IndicatorEvent {
   indicator: IndicatorId;
@@ -28,9 +29,8 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
   const env = award.environmental.filter((c) => c !== 'Pas de considération environnementale');
   const formal = isFormal(contract);
   const sme = award.supplier.size === 'TPE' || award.supplier.size === 'PME';
-  const level = award.supplier.departement === policy.collectivity.departement ? 'departement'
-    : award.supplier.region === policy.collectivity.region ? 'region' : 'hors-region';
-  const programming = decisions['programming-questionnaire'];
+  const level = localLevel(award.supplier, policy);
+  const targeted = targetedFor(decisions, policy);
   const works = contract.nature === 'works';
 
   const events: IndicatorEvent[] = [
@@ -39,8 +39,8 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
     share('social-considerations', year, social.length > 0),
     share('formal-insertion-clause', year, hasInsertionClause(decisions, social), formal),
     share('formal-social-considerations', year, social.length > 0, formal),
-    share('circular-economy-targeted', year, award.circularEconomy, programming?.circularEconomyTargeted === true),
-    share('sme-targeted', year, sme, programming?.smeAccessTargeted === true),
+    share('circular-economy-targeted', year, award.circularEconomy, targeted.has('circular-economy')),
+    share('sme-targeted', year, sme, targeted.has('sme-access')),
     share('sme-share', year, sme),
     { ...share('local-share', year, level !== 'hors-region'), dimensions: { level } },
     share('eco-label-requirements', year, (decisions['eco-labels']?.labelsRequired.length ?? 0) > 0),
@@ -51,10 +51,39 @@ export function awardIndicators(contract: ContractFacts, decisions: Decisions, a
     ...runningYears(award).map((y) => share('running-social-clause', y, social.includes('Clause sociale'))),
   ];
   // Counts carry 0 too: a later correction must be able to take a contract out of them.
-  events.push({ indicator: 'reserved-contracts', year, value: social.includes('Marché réservé') ? 1 : 0, inDenominator: false });
+  events.push({ indicator: 'reserved-contracts', year, value: isReserved(decisions, social) ? 1 : 0, inDenominator: false });
   events.push({ indicator: 'co-contracting', year, value: award.coContracting ? 1 : 0, inDenominator: false });
   events.push({ indicator: 'local-amount', year, value: level === 'hors-region' ? 0 : award.awardedAmountHT, inDenominator: false, dimensions: { level } });
+  if (award.smeBids !== undefined) events.push({ indicator: 'sme-candidates', year, value: award.smeBids, inDenominator: false });
   return keepListed(events, policy);
+}
+
+/**
+ * The goals a contract was targeted for at programming: the CAD's decision where the policy gives it that role
+ * (Clermont 2026.1: the CAO president's list, 003:215), else the buyer's programming answer. A contract the CAD did
+ * not review (not recurring) keeps the buyer's answer.
+ */
+function targetedFor(decisions: Decisions, policy: Policy): Set<CadTarget> {
+  const cad = decisions['cad-review']?.targetedFor;
+  if (policy.cadTargets && cad) return new Set(cad.filter((t) => policy.cadTargets!.includes(t)));
+  const p = decisions['programming-questionnaire'];
+  return new Set([...(p?.circularEconomyTargeted ? ['circular-economy' as const] : []), ...(p?.smeAccessTargeted ? ['sme-access' as const] : [])]);
+}
+
+/** A reserved contract, or a contract with at least one reserved lot (Dijon 001:390, 001:557). */
+function isReserved(decisions: Decisions, social: string[]): boolean {
+  return social.includes('Marché réservé') || (decisions['reserved-lots']?.reservedLots.length ?? 0) > 0;
+}
+
+/** Normalised commune name: case, accents, hyphens and apostrophes do not matter. */
+const communeKey = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+/** The supplier's nearest level: the collectivity's own communes, its département, its region, or further. */
+function localLevel(supplier: AwardAnswer['supplier'], policy: Policy): keyof typeof LOCAL_LEVELS {
+  const { communes, departement, region } = policy.collectivity;
+  if (supplier.commune && communes?.some((c) => communeKey(c) === communeKey(supplier.commune!))) return 'territoire';
+  if (supplier.departement === departement) return 'departement';
+  return supplier.region === region ? 'region' : 'hors-region';
 }
 
 /**

@@ -65,8 +65,13 @@ export const INDICATORS = [
   'works-waste-clause', // works contracts with a responsible waste-management clause
   'running-social-clause', // contracts running in the year (start to end date) with a social clause
   'local-amount', // amount awarded to local suppliers (département / region), € HT
+  'sme-candidates', // bids received from TPE/PME (Dijon 001:271 "PME/TPME ayant candidaté")
 ] as const;
 export type IndicatorId = (typeof INDICATORS)[number];
+
+/** The goals a contract can be targeted for at programming, each with its share indicator (003 target table). */
+export const CAD_TARGETS = ['circular-economy', 'sme-access'] as const;
+export type CadTarget = (typeof CAD_TARGETS)[number];
 
 const euros = z.number().nonnegative();
 const email = z.email();
@@ -80,6 +85,8 @@ export const PolicySchema = z.object({
     region: z.string().min(1),
     /** The buyer's SIRET, as the DECP open-data export names it (acheteur.id). */
     siret: z.string().regex(/^\d{14}$/, 'SIRET : 14 chiffres').optional(),
+    /** The communes of the collectivity's own territory: local purchases get their nearest level (Dijon 001:323). */
+    communes: z.array(z.string().min(1)).min(1).optional(),
   }),
   version: z.string().min(1),
   validFrom: isoDate,
@@ -141,6 +148,11 @@ export const PolicySchema = z.object({
   fairTradeLabels: z.array(z.string().min(1)).min(1).optional(),
   labelValidityYears: z.number().positive(),
   labelRecheckDaysBefore: z.number().int().positive(),
+  /**
+   * The goals for which the CAD's decision (the CAO president's list, 003:215) makes a contract "ciblé lors de la
+   * programmation"; absent in policies before it, where the buyer's programming answer did.
+   */
+  cadTargets: z.array(z.enum(CAD_TARGETS)).min(1).optional(),
   indicators: z.array(z.enum(INDICATORS)).min(1),
   targets: z.array(z.object({ indicator: z.enum(INDICATORS), year: z.number().int(), share: z.number().min(0).max(1) })),
 });

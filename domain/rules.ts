@@ -64,8 +64,9 @@ export function sourcingChecks(ctx: CheckContext): CheckSpec[] {
 /** Clermont's CAD rates recurring contracts' sustainable potential at J-12 months (003 action 2). */
 export function cadChecks(ctx: CheckContext): CheckSpec[] {
   if (!ctx.contract.recurring || !ctx.policy.leadTimesMonths.cadReview) return [];
+  const decision = ctx.policy.cadTargets ? ' Consignez ensuite la décision de la présidence de la CAO : les objectifs pour lesquels ce contrat est ciblé.' : '';
   return spec(ctx, 'cad-review', 'consultation', 'Cotation du potentiel durable en Comité annuel des achats durables',
-    `Marché récurrent : présenter sa cotation au CAD à J-${ctx.policy.leadTimesMonths.cadReview} mois et retenir les actions SPASER.`, 'manager');
+    `Marché récurrent : présenter sa cotation au CAD à J-${ctx.policy.leadTimesMonths.cadReview} mois et retenir les actions SPASER.${decision}`, 'manager');
 }
 
 export function consultationChecks(ctx: CheckContext): CheckSpec[] {
@@ -103,8 +104,10 @@ export function consultationChecks(ctx: CheckContext): CheckSpec[] {
   checks.push(...financialChecks(ctx));
   if (contract.nature === 'works') {
     const large = t.largeWorksFrom !== undefined && amount >= t.largeWorksFrom ? ' Grands travaux : clause de compensation carbone.' : '';
-    checks.push(...spec(ctx, 'works-clauses', 'consultation', 'Clauses travaux : déchets, GES, compensation',
-      `Travaux : clause de gestion des déchets et de reporting GES/données.${large}`));
+    // Where the impact-data question covers greenhouse gases (Clermont 003 action 25), it is not asked twice.
+    const ghg = !policy.checks['impact-data-clauses'];
+    checks.push(...spec(ctx, 'works-clauses', 'consultation', ghg ? 'Clauses travaux : déchets, GES, compensation' : 'Clauses travaux : déchets, compensation',
+      `Travaux : clause de gestion des déchets${ghg ? ' et de reporting GES/données' : ' (les émissions de GES relèvent de la clause de suivi des impacts)'}.${large}`));
   }
   checks.push(...impactChecks(ctx));
   return checks;

@@ -120,7 +120,7 @@ export function transitionsOf(c: GeneratedContract, policy: Policy): Transition[
 export async function writePortfolio(db: Db, source: string, { size, seed, years, siret }: { size: number; seed: number; years: number[]; siret?: string }) {
   const loaded = await readPolicy(POLICIES_DIR, source);
   const policy: Policy = { ...loaded, collectivity: { ...loaded.collectivity, id: uniqueId(`pf-${source}`), siret } };
-  const { siret: _siret, ...collectivity } = policy.collectivity;
+  const { siret: _siret, communes: _communes, ...collectivity } = policy.collectivity;
   await db.collectivity.create({ data: collectivity });
   await db.policyVersion.create({
     data: { collectivityId: collectivity.id, version: policy.version, validFrom: new Date(policy.validFrom), checksum: 'test', content: JSON.parse(JSON.stringify(policy)) },

@@ -129,3 +129,25 @@ describe('reserved lots and impact clauses (issue 15, defects 4 and 8)', () => {
     expect(parseAnswer('works-clauses', answers.works).ok).toBe(true);
   });
 });
+
+describe('answers that depend on the pinned policy (issue 15, round 2)', () => {
+  const contract = contractFacts(Date.UTC(2026, 0, 1), 24);
+  it('requires the CAO president’s targeting in the CAD answer where the policy makes it decide (003:215)', async () => {
+    const clermont = await readPolicy(POLICIES_DIR, 'clermont');
+    const rated = { sustainablePotential: 3, actionsRetained: ['action 8'] };
+    expect(parseAnswer('cad-review', rated, { contract, policy: clermont })).toMatchObject({ ok: false, error: expect.stringMatching(/^targetedFor : indiquez pour quels objectifs/) });
+    expect(parseAnswer('cad-review', { ...rated, targetedFor: [] }, { contract, policy: clermont }).ok).toBe(true);
+    expect(parseAnswer('cad-review', { ...rated, targetedFor: ['tpe'] }, { contract, policy: clermont }).ok).toBe(false);
+    const { cadTargets: _none, ...before } = clermont;
+    expect(parseAnswer('cad-review', rated, { contract, policy: before }).ok).toBe(true);
+  });
+
+  it('requires the bids from TPE/PME where the policy counts them, never more than the bids (Dijon 001:271)', async () => {
+    const dijon = await readPolicy(POLICIES_DIR, 'dijon');
+    const award = answers.award(Date.UTC(2026, 5, 1), 24) as Record<string, unknown>;
+    expect(parseAnswer('award-record', award, { contract, policy: dijon })).toMatchObject({ ok: false, error: 'smeBids : indiquez combien d’offres venaient de TPE/PME' });
+    expect(parseAnswer('award-record', { ...award, bids: 4, smeBids: 5 }, { contract, policy: dijon })).toMatchObject({ ok: false, error: 'smeBids : au plus 4, le nombre d’offres reçues' });
+    expect(parseAnswer('award-record', { ...award, bids: 4, smeBids: 2 }, { contract, policy: dijon }).ok).toBe(true);
+    expect(parseAnswer('award-record', award, { contract, policy: await readPolicy(POLICIES_DIR, 'clermont') }).ok).toBe(true);
+  });
+});

@@ -62,3 +62,40 @@ describe('Dijon "indicateurs de réussite" (defect 10)', () => {
     expect(small[0]).toMatchObject({ inDenominator: false });
   });
 });
+
+describe('Indicators of issue 15, round 2', () => {
+  it('counts a contract with reserved lots among the reserved contracts (Dijon 001:390, 001:557)', () => {
+    const lots = { 'reserved-lots': { lots: 9, reservedLots: [{ lot: 3, reservedTo: 'EA-ESAT' as const }] } };
+    expect(one(events(dijon, lots, award({ social: ['Clause sociale'] })), 'reserved-contracts')[0]).toMatchObject({ value: 1 });
+    expect(one(events(dijon, {}, award({ social: ['Clause sociale'] })), 'reserved-contracts')[0]).toMatchObject({ value: 0 });
+    expect(one(events(dijon, {}, award({ social: ['Marché réservé'] })), 'reserved-contracts')[0]).toMatchObject({ value: 1 });
+  });
+
+  it('counts the bids of TPE/PME where the policy lists them (Dijon 001:271), nothing when the award does not say', () => {
+    expect(one(events(dijon, {}, award({ bids: 5, smeBids: 3 })), 'sme-candidates')).toEqual([{ indicator: 'sme-candidates', year: 2026, value: 3, inDenominator: false }]);
+    expect(one(events(dijon, {}, award()), 'sme-candidates')).toEqual([]);
+    expect(one(events(clermont, {}, award({ bids: 5, smeBids: 3 })), 'sme-candidates')).toEqual([]); // not in Clermont's list
+  });
+
+  it('puts a supplier of one of the Métropole’s communes at the territory level, however its name is typed (001:323)', () => {
+    const supplier = (commune?: string) => ({ ...award().supplier, departement: '21', region: 'Bourgogne-Franche-Comté', commune });
+    expect(one(events(dijon, {}, award({ supplier: supplier('CHENOVE') })), 'local-amount')[0]).toMatchObject({ dimensions: { level: 'territoire' } });
+    expect(one(events(dijon, {}, award({ supplier: supplier('Fontaine les Dijon') })), 'local-share')[0]).toMatchObject({ value: 1, dimensions: { level: 'territoire' } });
+    expect(one(events(dijon, {}, award({ supplier: supplier('Beaune') })), 'local-amount')[0]).toMatchObject({ dimensions: { level: 'departement' } });
+    expect(one(events(dijon, {}, award({ supplier: supplier() })), 'local-amount')[0]).toMatchObject({ dimensions: { level: 'departement' } });
+  });
+
+  it('takes the contracts "ciblés lors de la programmation" from the CAD’s decision where Clermont’s policy says so (003:215)', () => {
+    const buyerSays = { 'programming-questionnaire': { ...answers.programming, circularEconomyTargeted: true, smeAccessTargeted: true } };
+    const cad = (targetedFor: ('circular-economy' | 'sme-access')[]) => ({ 'cad-review': { sustainablePotential: 3, actionsRetained: [], targetedFor } });
+    const denominators = (decisions: Decisions, policy = clermont) =>
+      (['circular-economy-targeted', 'sme-targeted'] as const).map((id) => one(events(policy, decisions), id)[0]?.inDenominator);
+    expect(denominators({ ...buyerSays, ...cad(['sme-access']) })).toEqual([false, true]);
+    expect(denominators({ ...buyerSays, ...cad([]) })).toEqual([false, false]);
+    // Not reviewed by the CAD (not recurring): the buyer's answer.
+    expect(denominators(buyerSays)).toEqual([true, true]);
+    // A policy before 2026.1 has no cadTargets: the buyer's answer, whatever the CAD said.
+    const { cadTargets: _none, ...before } = clermont;
+    expect(denominators({ ...buyerSays, ...cad([]) }, before)).toEqual([true, true]);
+  });
+});

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 import type { ContractFacts } from '../../domain/contract';
 import type { Policy } from '../../domain/policy';
+import { answerIssues } from '../../domain/answers';
 import * as rules from '../../domain/rules';
 import { contractFacts } from '../support/contracts';
 
@@ -217,6 +218,15 @@ describe('impact clauses, as each text asks them (003 action 25; 001:630, 001:66
     expect(kinds(dijon, works)).not.toContain('packaging-clauses');
     expect(kinds(dijon, supplies)).not.toContain('impact-data-clauses');
     expect(check(dijon, supplies, 'packaging-clauses')?.why).toMatch(/suremballages/);
+  });
+
+  it('asks Clermont about greenhouse gases on works once, in the impact-data clause; Dijon in the works clauses', () => {
+    expect(check(clermont, works, 'works-clauses')?.why).not.toMatch(/reporting GES/);
+    expect(check(clermont, works, 'works-clauses')?.why).toMatch(/relèvent de la clause de suivi des impacts/);
+    expect(check(dijon, works, 'works-clauses')?.why).toMatch(/reporting GES/);
+    const noGhg = { wasteClause: true, carbonOffset: false };
+    expect(answerIssues('works-clauses', noGhg, { contract: works, policy: clermont }).ok).toBe(true);
+    expect(answerIssues('works-clauses', noGhg, { contract: works, policy: dijon })).toEqual({ ok: false, issues: [{ path: 'ghgReporting', message: 'indiquez si le suivi des émissions de gaz à effet de serre est prévu' }] });
   });
 
   it('asks none of them under a policy pinned before they existed', () => {

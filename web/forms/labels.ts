@@ -59,6 +59,9 @@ export const FIELD_LABELS: Record<string, string> = {
   departement: 'Département',
   region: 'Région',
   bids: 'Nombre d’offres reçues',
+  smeBids: 'Dont offres de TPE/PME',
+  commune: 'Commune',
+  targetedFor: 'Contrat ciblé par la présidence de la CAO pour',
   coContracting: 'Cotraitance ?',
   circularEconomy: 'Exigences d’économie circulaire intégrées ?',
   social: 'Considérations sociales',
@@ -80,6 +83,8 @@ export const VALUE_LABELS: Record<string, string> = {
   awarded: 'Attribué',
   unsuccessful: 'Infructueux',
   none: 'Aucun',
+  'circular-economy': 'l’économie circulaire',
+  'sme-access': 'l’accès des TPE-PME',
 };
 
 /** Free-text fields that deserve a text area. */

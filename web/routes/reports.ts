@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INDICATOR_CATALOG } from '../../domain/indicator-catalog';
 import { INDICATORS, type IndicatorId, type Policy } from '../../domain/policy';
 import type { Db } from '../../lib/db';
+import { cadReview, GOAL_INDICATOR } from '../../reports/cad-review';
 import { decpExport, DecpExportError } from '../../reports/decp';
 import { drillDown } from '../../reports/figures';
 import { htmlToPdf } from '../../reports/pdf';
@@ -52,7 +53,7 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
   app.get('/indicateurs', withManager(false, async (req, reply, viewer, policy) => {
     const report = await yearlyReport(db, policy, yearOf((req.query as { annee?: string }).annee));
     const years = Array.from({ length: 6 }, (_, i) => thisYear() + 1 - i);
-    return page(reply, 'indicators', { title: `Indicateurs ${report.year}`, report, years, generatedAt: new Date() }, viewer);
+    return page(reply, 'indicators', { title: `Indicateurs ${report.year}`, report, years, generatedAt: new Date(), cad: !!policy.leadTimesMonths.cadReview }, viewer);
   }));
 
   app.get('/indicateurs/:indicateur/:annee', withManager(false, async (req, reply, viewer) => {
@@ -76,6 +77,20 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
       indicator: ['indicateur', 'text'], label: ['libellé', 'text'], year: ['année', 'number'], numerator: ['numérateur', 'number'],
       denominator: ['dénominateur', 'number'], value: ['valeur', 'number'], targets: ['objectifs', 'text'],
     }, rows);
+  }));
+
+  // Clermont's Comité annuel des achats durables: the year's targeted contracts and the review of the year before.
+  app.get('/api/cad/:annee', withManager(true, async (req, reply, viewer, policy) => {
+    if (!policy.leadTimesMonths.cadReview) return reply.code(404).send({ erreur: 'la politique de la collectivité ne prévoit pas de comité annuel des achats durables' });
+    return cadReview(db, viewer.collectivityId, yearOf((req.params as { annee: string }).annee));
+  }));
+
+  app.get('/cad/:annee', withManager(false, async (req, reply, viewer, policy) => {
+    if (!policy.leadTimesMonths.cadReview) {
+      return page(reply.code(404), 'message', { title: 'Pas de comité annuel', text: 'La politique de la collectivité ne prévoit pas de comité annuel des achats durables.', tone: 'warning' }, viewer);
+    }
+    const review = await cadReview(db, viewer.collectivityId, yearOf((req.params as { annee: string }).annee));
+    return page(reply, 'cad', { title: `Comité annuel des achats durables ${review.year}`, review, goals: GOAL_INDICATOR, catalog: INDICATOR_CATALOG }, viewer);
   }));
 
   app.get('/bilan/:annee', withManager(false, async (req, reply, _v, policy) => {
