@@ -167,7 +167,7 @@ export const AwardedSchema = z.object({
     endDate: isoDate,
     supplier: SupplierSchema,
     bids: z.number().int().nonnegative(),
-    /** Of the bids, those from TPE/PME (required where the policy counts SME candidates). */
+    /** Of the bids, those from TPE/PME. Optional: systems that send awards over Kafka may not know it. */
     smeBids: z.number().int().nonnegative().optional(),
     coContracting: z.boolean(),
     /** Re-use, recycled or bio-sourced content actually required (circular economy). */
@@ -248,11 +248,9 @@ const CONTEXT_CHECKS: { [K in CheckKind]?: (a: Answers[K], ctx: AnswerContext) =
     a.ghgReporting === undefined && !policy.checks['impact-data-clauses']
       ? [{ path: 'ghgReporting', message: 'indiquez si le suivi des émissions de gaz à effet de serre est prévu' }]
       : [],
-  'award-record': (a, { policy }) => {
+  'award-record': (a) => {
     if (a.outcome !== 'awarded') return [];
-    if (a.smeBids !== undefined && a.smeBids > a.bids) return [{ path: 'smeBids', message: `au plus ${a.bids}, le nombre d’offres reçues` }];
-    if (a.smeBids === undefined && policy.indicators.includes('sme-candidates')) return [{ path: 'smeBids', message: 'indiquez combien d’offres venaient de TPE/PME' }];
-    return [];
+    return a.smeBids !== undefined && a.smeBids > a.bids ? [{ path: 'smeBids', message: `au plus ${a.bids}, le nombre d’offres reçues` }] : [];
   },
   'fair-trade': (a, { policy }) => {
     const recognised = policy.fairTradeLabels;

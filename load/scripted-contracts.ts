@@ -43,7 +43,7 @@ export function scriptedContracts(count: number, { prefix, seed = 7, nowMs = Dat
             siret: String(10_000_000_000_000 + i), name: `Fournisseur ${i}`, size: r.pick(['TPE', 'PME', 'ETI', 'GE'] as const),
             socialStatus: 'none', departement: r.pick(['63', '21', '75']), region: 'Auvergne-Rhône-Alpes',
           },
-          bids: 3, coContracting: r.chance(0.15), circularEconomy: r.chance(0.4),
+          bids: 3, smeBids: i % 3, coContracting: r.chance(0.15), circularEconomy: r.chance(0.4),
           social: r.chance(0.5) ? ['Clause sociale'] : ['Pas de considération sociale'],
           environmental: r.chance(0.6) ? ['Clause environnementale'] : ['Pas de considération environnementale'], labelsHeld: [],
         };
@@ -54,7 +54,7 @@ export function scriptedContracts(count: number, { prefix, seed = 7, nowMs = Dat
         'programming-questionnaire': {
           needConfirmed: true, circularEconomyTargeted: r.chance(0.4), essPotential: r.chance(0.3), smeAccessTargeted: true, innovation: false, lifeCycleAnalysis: false,
         },
-        'cad-review': { sustainablePotential: 3, actionsRetained: ['action 8'] },
+        'cad-review': { sustainablePotential: 3, actionsRetained: ['action 8'], targetedFor: i % 2 ? ['circular-economy'] : [] },
         sourcing: { sessionHeld: r.chance(0.5), inclusiveOffersFound: r.chance(0.3) },
         'insertion-clause': r.chance(0.5) ? { feasible: true, hours: 500 } : { feasible: false, justification: JUSTIFIED },
         reservation: { reserved: false, justification: JUSTIFIED },

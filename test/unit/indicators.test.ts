@@ -73,7 +73,7 @@ describe('Indicators of issue 15, round 2', () => {
 
   it('counts the bids of TPE/PME where the policy lists them (Dijon 001:271), nothing when the award does not say', () => {
     expect(one(events(dijon, {}, award({ bids: 5, smeBids: 3 })), 'sme-candidates')).toEqual([{ indicator: 'sme-candidates', year: 2026, value: 3, inDenominator: false }]);
-    expect(one(events(dijon, {}, award()), 'sme-candidates')).toEqual([]);
+    expect(one(events(dijon, {}, award({ smeBids: undefined })), 'sme-candidates')).toEqual([]);
     expect(one(events(clermont, {}, award({ bids: 5, smeBids: 3 })), 'sme-candidates')).toEqual([]); // not in Clermont's list
   });
 
