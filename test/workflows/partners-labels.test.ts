@@ -5,6 +5,7 @@ import { addDays, addMonths, isoDay, toMs } from '../../domain/dates';
 import type { CheckKind } from '../../domain/policy';
 import * as rules from '../../domain/rules';
 import { answers, contractFacts } from '../support/contracts';
+import { saveHistory } from '../support/histories';
 import { expectMailsDelivered } from '../support/mails';
 import type { LifecycleDriver } from '../support/lifecycle-driver';
 import { lifecycleEnv, type LifecycleEnv } from '../support/lifecycle-env';
@@ -65,6 +66,7 @@ it('re-checks a held label labelRecheckDaysBefore its expiry, on a contract shor
   expect(await untilEnd(d)).toBe('COMPLETED');
   const labelTasks = await t.db.task.count({ where: { contractId: contract.id, kind: 'label-validity' } });
   expect(labelTasks).toBe(1);
+  await saveHistory('clermont-label-recheck', d);
 });
 
 it('asks the programming questions by J-14, and mails partners and experts at the phases the policy lists (defects 9, 10)', async () => {
@@ -86,6 +88,7 @@ it('asks the programming questions by J-14, and mails partners and experts at th
   expect(plie.to).toEqual(['plie@clermontmetropole.test']);
   expect((plie.data as { topics: { kind: string }[] }).topics.map((x) => x.kind)).toEqual(['insertion-clause']);
   expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'partner-kickoff': 1 });
+  await saveHistory('clermont-partner-phases', d);
 });
 
 it('tells the public-procurement service of a 10-40 k€ HT contract it follows internally (003 action 11)', async () => {
