@@ -20,27 +20,42 @@ export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
   return {
     async loadPolicy(collectivityId: string): Promise<Policy> {
       const policy = await readPolicy(policiesDir, collectivityId);
-      const content = JSON.parse(JSON.stringify(policy));
-      const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-      const { siret: _siret, communes: _communes, ...c } = policy.collectivity;
-      await db.$transaction([
-        db.collectivity.upsert({ where: { id: c.id }, create: { ...c }, update: { ...c } }),
-        db.policyVersion.upsert({
-          where: { collectivityId_version: { collectivityId: c.id, version: policy.version } },
-          create: { collectivityId: c.id, version: policy.version, validFrom: new Date(policy.validFrom), checksum, content },
-          update: {},
-        }),
-        ...policy.partners.map((p) =>
-          db.partner.upsert({
-            where: { collectivityId_id: { collectivityId: c.id, id: p.id } },
-            create: { collectivityId: c.id, ...p },
-            update: { name: p.name, email: p.email, role: p.role, involvedAt: p.involvedAt },
-          }),
-        ),
-      ]);
+      await storePolicy(db, policy);
       return policy;
     },
   };
+}
+
+/** Records a policy version, its collectivity and its partners; a version already stored is kept as it was. */
+export async function storePolicy(db: Db, policy: Policy): Promise<void> {
+  const content = JSON.parse(JSON.stringify(policy));
+  const checksum = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  const { siret: _siret, communes: _communes, ...c } = policy.collectivity;
+  await db.$transaction([
+    db.collectivity.upsert({ where: { id: c.id }, create: { ...c }, update: { ...c } }),
+    db.policyVersion.upsert({
+      where: { collectivityId_version: { collectivityId: c.id, version: policy.version } },
+      create: { collectivityId: c.id, version: policy.version, validFrom: new Date(policy.validFrom), checksum, content },
+      update: {},
+    }),
+    ...policy.partners.map((p) =>
+      db.partner.upsert({
+        where: { collectivityId_id: { collectivityId: c.id, id: p.id } },
+        create: { collectivityId: c.id, ...p },
+        update: { name: p.name, email: p.email, role: p.role, involvedAt: p.involvedAt },
+      }),
+    ),
+  ]);
+}
+
+/**
+ * At start: every policy file is validated and stored, so each collectivity exists before its first contract. One
+ * invalid file stops the start with every problem named, rather than failing later on a contract.
+ */
+export async function storeAllPolicies(db: Db, policiesDir: string): Promise<Policy[]> {
+  const policies = await Promise.all((await knownCollectivities(policiesDir)).map((id) => readPolicy(policiesDir, id)));
+  for (const p of policies) await storePolicy(db, p);
+  return policies;
 }
 
 /** The collectivities that have a policy file: the only ones contracts may be registered for. */

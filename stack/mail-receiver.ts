@@ -29,19 +29,20 @@ class MailStore {
     mkdirSync(dir, { recursive: true });
   }
 
+  private last = 0;
+
   add(raw: string): StoredMessage {
-    const message = { ID: randomUUID(), Created: new Date().toISOString(), raw };
+    // Strictly increasing arrival times: two messages in one millisecond keep their order.
+    this.last = Math.max(Date.now(), this.last + 1);
+    const message = { ID: randomUUID(), Created: new Date(this.last).toISOString(), raw };
     const name = `${message.Created.replace(/[:.]/g, '-')}_${message.ID}.eml`;
     writeFileSync(join(this.dir, name), raw);
     return message;
   }
 
-  list(): StoredMessage[] {
-    return readdirSync(this.dir)
-      .filter((f) => f.endsWith('.eml'))
-      .sort()
-      .reverse() // newest first, like Mailpit
-      .map((f) => this.read(f));
+  /** File names, newest first like Mailpit (names start with the arrival time). */
+  names(): string[] {
+    return readdirSync(this.dir).filter((f) => f.endsWith('.eml')).sort().reverse();
   }
 
   get(id: string): StoredMessage | undefined {
@@ -53,7 +54,7 @@ class MailStore {
     for (const f of readdirSync(this.dir)) rmSync(join(this.dir, f), { force: true });
   }
 
-  private read(file: string): StoredMessage {
+  read(file: string): StoredMessage {
     const [stamp, rest] = file.split('_');
     const created = (stamp ?? '').replace(/^(\d{4}-\d{2}-\d{2}T\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/, '$1:$2:$3.$4Z');
     return { ID: (rest ?? '').replace(/\.eml$/, ''), Created: created, raw: readFileSync(join(this.dir, file), 'utf8') };
@@ -64,6 +65,8 @@ function addresses(field: AddressObject | AddressObject[] | undefined): Address[
   const list = Array.isArray(field) ? field : field ? [field] : [];
   return list.flatMap((a) => a.value).map((v) => ({ Name: v.name ?? '', Address: v.address ?? '' }));
 }
+
+type MessageSummary = ReturnType<typeof summary>;
 
 function summary(message: StoredMessage, parsed: ParsedMail) {
   return {
@@ -101,6 +104,17 @@ export async function startMailReceiver(opts: MailReceiverOptions) {
   const store = new MailStore(opts.dir);
   const faults = opts.faults ?? {};
 
+  // A stored message never changes: parsed once, its summary is kept (the store is cleared only as a whole).
+  const summaries = new Map<string, Promise<MessageSummary>>();
+  const summaryOf = (name: string) => {
+    let found = summaries.get(name);
+    if (!found) {
+      const message = store.read(name);
+      summaries.set(name, (found = simpleParser(message.raw).then((parsed) => summary(message, parsed))));
+    }
+    return found;
+  };
+
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -127,10 +141,14 @@ export async function startMailReceiver(opts: MailReceiverOptions) {
   const http = Fastify({ logger: false });
   // Names the store it writes to, so a stack can tell its own receiver from another one holding the port.
   http.get('/livez', async (_req, reply) => reply.header(STORE_HEADER, opts.dir).send('ok'));
-  http.get('/api/v1/messages', async () => {
-    const all = store.list();
-    const messages = await Promise.all(all.map(async (m) => summary(m, await simpleParser(m.raw))));
-    return { total: messages.length, count: messages.length, messages };
+  // Newest first, one page (Mailpit's `start` and `limit`, 50 by default): a store that grew over many test runs is
+  // not parsed whole on every call.
+  http.get<{ Querystring: { start?: string; limit?: string } }>('/api/v1/messages', async (req) => {
+    const start = Math.max(0, Number(req.query.start) || 0);
+    const limit = Math.max(1, Number(req.query.limit) || 50);
+    const names = store.names();
+    const messages = await Promise.all(names.slice(start, start + limit).map(summaryOf));
+    return { total: names.length, start, count: messages.length, messages };
   });
   http.get<{ Params: { id: string } }>('/api/v1/message/:id', async (req, reply) => {
     const message = store.get(req.params.id);
@@ -157,6 +175,7 @@ export async function startMailReceiver(opts: MailReceiverOptions) {
   });
   http.delete('/api/v1/messages', async () => {
     store.clear();
+    summaries.clear();
     return 'ok';
   });
 

@@ -22,10 +22,16 @@ export interface MailDetail extends MailSummary {
 export class Mailbox {
   constructor(private readonly apiUrl: string) {}
 
+  /** Every message, newest first, page by page as Mailpit serves them. */
   async list(): Promise<MailSummary[]> {
-    const res = await fetch(`${this.apiUrl}/api/v1/messages?limit=1000`);
-    if (!res.ok) throw new Error(`mail API answered ${res.status}`);
-    return ((await res.json()) as { messages: MailSummary[] }).messages;
+    const all: MailSummary[] = [];
+    for (;;) {
+      const res = await fetch(`${this.apiUrl}/api/v1/messages?start=${all.length}&limit=1000`);
+      if (!res.ok) throw new Error(`mail API answered ${res.status}`);
+      const page = (await res.json()) as { total: number; messages: MailSummary[] };
+      all.push(...page.messages);
+      if (!page.messages.length || all.length >= page.total) return all;
+    }
   }
 
   async get(id: string): Promise<MailDetail> {

@@ -12,6 +12,8 @@ export interface Viewer {
   role: Role;
   collectivityId: string;
   partnerId: string | null;
+  /** Runs the collectivity: people, system tokens, policy versions. */
+  admin: boolean;
 }
 
 export function contractScope(viewer: Viewer): Prisma.ContractWhereInput {

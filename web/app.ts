@@ -13,6 +13,7 @@ import { identifyViewers } from './auth/plugin';
 import { page } from './render';
 import { answerLinkRoutes } from './routes/answer-link';
 import { apiRoutes } from './routes/api';
+import { firstAdminRoutes } from './routes/first-admin';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
 import { reportRoutes } from './routes/reports';
@@ -39,6 +40,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   identifyViewers(app, deps.db);
   apiRoutes(app, deps);
   loginRoutes(app, deps.db, deps.web);
+  firstAdminRoutes(app, deps.db, deps.web);
   pageRoutes(app, deps.db, deps.temporal);
   answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
   reportRoutes(app, deps.db);

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
+import { knownCollectivities, POLICIES_DIR, readPolicy, storeAllPolicies, storePolicy } from '../activities/policy';
+import { firstAdminLink } from '../web/auth/first-admin';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
@@ -93,16 +94,42 @@ user
   .addOption(new Option('--role <role>').choices(Object.keys(ROLES)).makeOptionMandatory())
   .requiredOption('--collectivite <id>', 'identifiant de la collectivité (ex. clermont)')
   .option('--partenaire <id>', 'pour un partenaire : son identifiant dans la politique (ex. plie)')
-  .action(async (opts: { email: string; nom: string; role: keyof typeof ROLES; collectivite: string; partenaire?: string }) => {
+  .option('--administrateur', 'administre aussi la collectivité (personnes, jetons, politique)')
+  .action(async (opts: { email: string; nom: string; role: keyof typeof ROLES; collectivite: string; partenaire?: string; administrateur?: boolean }) => {
     const db = createDb(loadConfig().databaseUrl);
     try {
       if (opts.role === 'partenaire' && !opts.partenaire) throw new Error('--partenaire est requis pour un partenaire');
-      if (!(await db.collectivity.findUnique({ where: { id: opts.collectivite } }))) throw new Error(`collectivité inconnue : ${opts.collectivite}`);
+      const known = await knownCollectivities(POLICIES_DIR);
+      if (!known.includes(opts.collectivite)) throw new Error(`collectivité inconnue : ${opts.collectivite} (connues : ${known.join(', ')})`);
+      // The collectivity exists once its policy is stored: `npm start` does it, the CLI too if it runs first.
+      await storePolicy(db, await readPolicy(POLICIES_DIR, opts.collectivite));
       const created = await db.user.create({
-        data: { id: randomUUID(), email: opts.email.toLowerCase(), name: opts.nom, role: ROLES[opts.role], collectivityId: opts.collectivite, partnerId: opts.partenaire },
+        data: {
+          id: randomUUID(), email: opts.email.toLowerCase(), name: opts.nom, role: ROLES[opts.role], collectivityId: opts.collectivite,
+          partnerId: opts.partenaire, admin: !!opts.administrateur,
+        },
+      });
+      await db.adminAudit.create({
+        data: { id: randomUUID(), collectivityId: opts.collectivite, actor: 'ligne de commande', action: 'person.added', detail: { email: created.email, role: created.role, admin: created.admin } },
       });
       const token = await createToken(db, created.id, 'premier jeton');
-      console.log(`✓ compte créé pour ${created.email}\n  jeton (affiché une seule fois) : ${token}`);
+      console.log(`✓ compte créé pour ${created.email}${created.admin ? ' (administrateur)' : ''}\n  jeton (affiché une seule fois) : ${token}`);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+program
+  .command('premier-administrateur')
+  .description('affiche un lien à usage unique qui crée le premier administrateur (si aucun n’existe)')
+  .action(async () => {
+    const config = loadConfig();
+    const db = createDb(config.databaseUrl);
+    try {
+      await storeAllPolicies(db, POLICIES_DIR);
+      const link = await firstAdminLink(db, config.web.publicUrl);
+      if (!link) throw new Error('un administrateur existe déjà : il ajoute les personnes depuis la page Administration');
+      console.log(`✓ lien à usage unique, valable 24 heures :\n  ${link}`);
     } finally {
       await db.$disconnect();
     }

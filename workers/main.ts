@@ -5,6 +5,7 @@
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { applyMigrations } from '../prisma/migrate';
+import { firstRun } from './first-run';
 import { stackUp } from '../stack/stack';
 import { createConsumerApp } from './consumer';
 import { runUntilSignal } from './lifecycle';
@@ -19,6 +20,7 @@ try {
   if (process.env.SPASER_STACK !== 'external') await stackUp(config, (line) => logger.info(line));
   const applied = await applyMigrations(config.databaseUrl);
   logger.info(applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'base à jour');
+  await firstRun(config, logger);
   installTemporalLogger(logger);
   const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
   const consumer = await createConsumerApp(config, logger.child({ process: 'consumer' }));

@@ -54,3 +54,19 @@ it('lists my tasks, answers one, refuses a bad answer naming the field, and show
   expect(denied.code).toBe(1);
   expect(denied.stderr).toContain(`✗ contrat introuvable : ${contract.id}`);
 });
+
+it('opens an administrator’s account from the command line, the collectivity taken from its policy', async () => {
+  const admin = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', CLI, 'utilisateur', 'ajouter', ...args], { env: { ...process.env, DATABASE_URL: env.config.databaseUrl } },
+      (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+  });
+  const email = `${Date.now().toString(36)}.admin@dijon.test`;
+  const made = await admin(['--email', email, '--nom', 'Alex Admin', '--role', 'responsable', '--collectivite', 'dijon', '--administrateur']);
+  expect(made.stdout).toMatch(new RegExp(`✓ compte créé pour ${email.replace('.', '\\.')} \\(administrateur\\)`));
+  expect(await env.db.user.findUnique({ where: { email } })).toMatchObject({ role: 'manager', admin: true, collectivityId: 'dijon' });
+  expect(await env.db.adminAudit.count({ where: { collectivityId: 'dijon', action: 'person.added', actor: 'ligne de commande' } })).toBeGreaterThanOrEqual(1);
+
+  const unknown = await admin(['--email', `x.${email}`, '--nom', 'X', '--role', 'acheteur', '--collectivite', 'paris']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('collectivité inconnue : paris (connues : clermont, dijon)');
+});

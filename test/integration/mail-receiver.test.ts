@@ -67,3 +67,14 @@ it('takes for its own only the receiver that writes to its own store, not anothe
   expect(await stack(stackDir).healthy()).toBe(true);
   expect(await stack(mkdtempSync(join(tmpdir(), 'spaser-other-stack-'))).healthy()).toBe(false);
 });
+
+it('serves its messages a page at a time, newest first, and the mailbox reads every page', async () => {
+  const mailer = createMailer({ ...loadConfig().smtp, host: '127.0.0.1', port: smtpPort });
+  for (const n of [1, 2, 3]) await mailer.sendMail({ from: 'spaser@test', to: 'camille@test', subject: `Page ${n}`, text: 'x', messageId: `<page-${n}@spaser.test>` });
+  mailer.close();
+  const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages?start=0&limit=2`);
+  const page = await res.json() as { total: number; count: number; messages: { Subject: string }[] };
+  expect(page.messages.map((m) => m.Subject)).toEqual(['Page 3', 'Page 2']);
+  expect(page.total).toBe((await mailbox.list()).length);
+  expect((await mailbox.list()).filter((m) => m.Subject.startsWith('Page ')).map((m) => m.Subject)).toEqual(['Page 3', 'Page 2', 'Page 1']);
+});

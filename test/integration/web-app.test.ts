@@ -40,6 +40,9 @@ it('a buyer answers the programming questions from the mail’s link, and the co
   // Submitting nothing names the missing fields, keeps the task open.
   await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
   expect(await page.locator('[role=alert]').textContent()).toContain('Le besoin est-il confirmé (juste besoin) (needConfirmed)');
+  // Each error is tied to its field (RGAA 11.10): the group of radio buttons names the error text that describes it.
+  const group = page.getByRole('group', { name: 'Le besoin est-il confirmé (juste besoin) ?' });
+  expect(await page.locator(`#${await group.getAttribute('aria-describedby')}`).textContent()).toBeTruthy();
   for (const field of ['needConfirmed', 'circularEconomyTargeted', 'essPotential', 'smeAccessTargeted']) {
     await page.locator(`input[name="${field}"][value="oui"]`).check();
   }

@@ -20,10 +20,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** The product as people meet it: a worker on the dev server, the web app on a free port, the stack's mail receiver. */
-export async function webEnv({ worker = true, port: fixedPort, auth }: { worker?: boolean; port?: number; auth?: Config['web']['auth'] } = {}) {
+export async function webEnv({ worker = true, port: fixedPort, auth, databaseUrl }: { worker?: boolean; port?: number; auth?: Config['web']['auth']; databaseUrl?: string } = {}) {
   const port = fixedPort ?? (await freePort());
   const base = testConfig();
-  const config = { ...base, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}`, auth: auth ?? base.web.auth } };
+  const config = { ...base, databaseUrl: databaseUrl ?? base.databaseUrl, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}`, auth: auth ?? base.web.auth } };
   const logger = createLogger('test', 'silent');
   const taskQueue = uniqueId('web');
   const workerApp = worker ? await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue }) : undefined;

@@ -29,4 +29,4 @@ export async function viewerOfUserId(db: Db, id: string): Promise<Viewer | undef
   return user ? toViewer(user) : undefined;
 }
 
-const toViewer = ({ id, email, name, role, collectivityId, partnerId }: User): Viewer => ({ id, email, name, role, collectivityId, partnerId });
+const toViewer = ({ id, email, name, role, collectivityId, partnerId, admin }: User): Viewer => ({ id, email, name, role, collectivityId, partnerId, admin });

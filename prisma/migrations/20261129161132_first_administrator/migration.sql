@@ -1,0 +1,28 @@
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN     "admin" BOOLEAN NOT NULL DEFAULT false;
+
+-- CreateTable
+CREATE TABLE "setup_links" (
+    "hash" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expires_at" TIMESTAMP(3) NOT NULL,
+    "used_at" TIMESTAMP(3),
+
+    CONSTRAINT "setup_links_pkey" PRIMARY KEY ("hash")
+);
+
+-- CreateTable
+CREATE TABLE "admin_audit" (
+    "id" TEXT NOT NULL,
+    "collectivity_id" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "actor" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "detail" JSONB NOT NULL,
+
+    CONSTRAINT "admin_audit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "admin_audit_collectivity_id_at_idx" ON "admin_audit"("collectivity_id", "at");
+
