@@ -1,10 +1,13 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-/** Debian's Chromium, headless; the sandbox is off because CI runs as root. */
+/** Debian's Chromium unless CHROMIUM_PATH says otherwise. */
+export const chromiumPath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Headless; the sandbox is off because CI runs as root. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath(),
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
   });
 }

@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config';
 import { freshDatabase } from '../../prisma/fresh-database';
+import { MissingPrerequisite } from '../../stack/service';
 import { allServices } from '../../stack/services';
+import { stackUp } from '../../stack/stack';
+import { chromiumPath } from './browser';
 import { writeWorkflowBundle } from '../../workers/worker';
 import { testConfig } from './env';
 
@@ -12,7 +16,7 @@ declare module 'vitest' {
   }
 }
 
-/** Once per run: the stack must be up; a fresh test database; the workflow bundle built once for all files. */
+/** Once per run: the stack up (started if it is not); a fresh test database; the workflow bundle built once for all files. */
 export default async function setup(project: TestProject): Promise<void> {
   process.env.VITEST_RUN_ID ??= Date.now().toString(36);
   // Called for the root and for each project, possibly at once: the work is shared through one promise.
@@ -21,9 +25,14 @@ export default async function setup(project: TestProject): Promise<void> {
 }
 
 async function prepareRun(): Promise<string> {
+  const config = loadConfig();
   const down: string[] = [];
-  for (const service of allServices(loadConfig())) if (!(await service.healthy())) down.push(service.name);
-  if (down.length) throw new Error(`Services arrêtés : ${down.join(', ')}. Lancez d'abord « npm run stack ».`);
+  for (const service of allServices(config)) if (!(await service.healthy())) down.push(service.name);
+  // `npm test` alone is enough: what is down is started, and left running for the next run (npm run stack:down).
+  if (down.length) await stackUp(config, (line) => console.log(`[pile] ${line}`));
+  if (!existsSync(chromiumPath())) {
+    throw new MissingPrerequisite(`Chromium introuvable (${chromiumPath()}) pour les tests dans le navigateur : apt-get install chromium, ou CHROMIUM_PATH=<chemin>`);
+  }
 
   await freshDatabase(testConfig().databaseUrl);
 
