@@ -1,5 +1,6 @@
 /** The pages people use: the buyer's inbox, the contracts (manager's views), a contract with its timeline and audit trail. */
 import type { Client } from '@temporalio/client';
+import { latestPolicy } from '../../reports/policy-of';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../lib/db';
 import { mayAnswer } from '../access';
@@ -34,6 +35,16 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
   app.get('/', async (req, reply) => {
     const viewer = await pageViewer(req, reply);
     if (viewer) return reply.redirect(viewer.role === 'buyer' ? '/taches' : '/contrats');
+  });
+
+  // Public: the accessibility statement, with each collectivity's public-procurement service as the contact.
+  app.get('/accessibilite', async (req, reply) => {
+    const collectivities = await db.collectivity.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } });
+    const contacts = (await Promise.all(collectivities.map(async (c) => {
+      const policy = await latestPolicy(db, c.id);
+      return policy ? [{ name: c.name, email: policy.contacts.publicProcurementService }] : [];
+    }))).flat();
+    return page(reply, 'accessibility', { title: 'Déclaration d’accessibilité', contacts }, await req.viewer());
   });
 
   app.get('/taches', async (req, reply) => {
