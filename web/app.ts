@@ -12,6 +12,7 @@ import { assetRoutes } from './assets';
 import { identifyViewers } from './auth/plugin';
 import { page } from './render';
 import { answerLinkRoutes } from './routes/answer-link';
+import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { firstAdminRoutes } from './routes/first-admin';
 import { loginRoutes } from './routes/login';
@@ -44,6 +45,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   pageRoutes(app, deps.db, deps.temporal);
   answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
   reportRoutes(app, deps.db);
+  adminRoutes(app, deps.db);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode ?? 500;

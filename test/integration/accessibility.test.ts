@@ -1,12 +1,11 @@
-/// <reference lib="dom" />
 /**
  * The pages people use, checked in Chromium as RGAA asks (issue 16): axe-core inside each page with no serious or
  * critical violation, a skip link first, every table with a caption and header scopes, a table of values for each
  * chart, and field borders at 3:1 at least.
  */
-import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { accessibilityProblems as problems } from '../support/accessibility';
 import { launchBrowser, signIn } from '../support/browser';
 import { contractFacts } from '../support/contracts';
 import { eventually } from '../support/eventually';
@@ -34,39 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await env?.teardown();
 });
-
-/** What a page breaks of the checks above, as readable lines (empty when it passes). */
-async function problems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => {
-    const found: string[] = [];
-    const { violations } = await (globalThis as unknown as { axe: typeof axe }).axe.run();
-    for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`axe ${v.id} (${v.impact}) : ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    // Pages with the navigation bar (not the printable report) open on the skip link.
-    const first = document.querySelector('a, button, input, select, textarea');
-    const skips = first instanceof HTMLAnchorElement && first.getAttribute('href') === '#contenu';
-    if (document.querySelector('header.top') && !skips) found.push('le premier élément focalisable n’est pas le lien d’évitement');
-    document.querySelectorAll('table').forEach((t, i) => {
-      if (!t.querySelector(':scope > caption')?.textContent?.trim()) found.push(`tableau ${t.id || i} sans titre (caption)`);
-      if (t.querySelector('thead th:not([scope])')) found.push(`tableau ${t.id || i} : en-tête sans scope`);
-    });
-    document.querySelectorAll('canvas').forEach((c) => {
-      const table = document.getElementById(c.getAttribute('aria-describedby') ?? '');
-      if (table?.tagName !== 'TABLE') found.push(`graphique ${c.id} sans tableau de valeurs`);
-    });
-    // Non-text contrast (RGAA 3.3): a field's border against the page.
-    const luminance = (rgb: string) => {
-      const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-    };
-    document.querySelectorAll('input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea').forEach((f) => {
-      const border = luminance(getComputedStyle(f).borderTopColor);
-      const ratio = (Math.max(border, 1) + 0.05) / (Math.min(border, 1) + 0.05);
-      if (ratio < 3) found.push(`bordure du champ ${(f as HTMLInputElement).name} à ${ratio.toFixed(2)}:1`);
-    });
-    return found;
-  });
-}
 
 it('passes on the pages a buyer uses: sign-in, tasks, the answer form with its errors, the accessibility statement', async () => {
   const page = await (await browser.newContext()).newPage();

@@ -2,7 +2,6 @@
  * The first day (issue 16): at start every collectivity of policies/ exists before any contract, and a database
  * without an administrator gets a one-time link that makes the first one, in Chromium.
  */
-import axe from 'axe-core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { knownCollectivities, POLICIES_DIR } from '../../activities/policy';
@@ -10,6 +9,7 @@ import type { Logger } from '../../lib/logger';
 import { firstAdminLink } from '../../web/auth/first-admin';
 import { firstRun } from '../../workers/first-run';
 import { freshDatabase } from '../../prisma/fresh-database';
+import { accessibilityProblems } from '../support/accessibility';
 import { launchBrowser } from '../support/browser';
 import { testConfig } from '../support/env';
 import { webEnv } from '../support/web-env';
@@ -32,12 +32,6 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function axeViolations(page: import('playwright-core').Page): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
-  return page.evaluate(async () => (await (globalThis as unknown as { axe: typeof axe }).axe.run()).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length}`));
-}
-
 it('stores every collectivity of policies/ at start, before any contract', async () => {
   const stored = await env.db.collectivity.findMany({ select: { id: true } });
   expect(stored.map((c) => c.id).sort()).toEqual(await knownCollectivities(POLICIES_DIR));
@@ -56,7 +50,7 @@ it('makes the first administrator through a one-time link, with errors tied to t
   const email = page.getByLabel('Adresse électronique');
   expect(await email.getAttribute('aria-invalid')).toBe('true');
   expect(await page.locator(`#${await email.getAttribute('aria-describedby')}`).textContent()).toBe('adresse électronique invalide');
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await accessibilityProblems(page)).toEqual([]);
 
   await page.getByLabel('Nom').fill('Camille Martin');
   await email.fill('Camille.Martin@clermont.test');

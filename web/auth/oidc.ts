@@ -113,7 +113,7 @@ export class OidcSignIn {
   }
 }
 
-export type Refusal = 'unknown' | 'unverified' | 'linkedElsewhere';
+export type Refusal = 'unknown' | 'unverified' | 'linkedElsewhere' | 'deactivated';
 
 /**
  * The account of the person the provider vouches for: by `sub` once linked; at the first sign-in, by verified email,
@@ -122,10 +122,12 @@ export type Refusal = 'unknown' | 'unverified' | 'linkedElsewhere';
  */
 export async function linkedUser(db: Db, identity: OidcIdentity): Promise<{ user: User } | { refusal: Refusal }> {
   const bySubject = await db.user.findUnique({ where: { oidcSubject: identity.subject } });
+  if (bySubject?.deactivatedAt) return { refusal: 'deactivated' };
   if (bySubject) return { user: bySubject };
   if (!identity.emailVerified) return { refusal: 'unverified' };
   const byEmail = await db.user.findUnique({ where: { email: identity.email } });
   if (!byEmail) return { refusal: 'unknown' };
+  if (byEmail.deactivatedAt) return { refusal: 'deactivated' };
   // Only if still unlinked: two first sign-ins at once cannot both link it.
   const linked = await db.user.updateMany({ where: { id: byEmail.id, oidcSubject: null }, data: { oidcSubject: identity.subject } });
   return linked.count === 1 ? { user: { ...byEmail, oidcSubject: identity.subject } } : { refusal: 'linkedElsewhere' };

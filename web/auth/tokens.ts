@@ -19,14 +19,20 @@ export async function createToken(db: Db, userId: string, label: string): Promis
 export async function viewerOfToken(db: Db, token: string): Promise<Viewer | undefined> {
   if (!token.startsWith(PREFIX) || token.startsWith(SYSTEM_PREFIX)) return undefined;
   const found = await db.apiToken.findUnique({ where: { hash: hashOf(token) }, include: { user: true } });
-  if (!found || found.revokedAt) return undefined;
+  if (!found || found.revokedAt || found.user.deactivatedAt) return undefined;
   await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } });
   return toViewer(found.user);
 }
 
 export async function viewerOfUserId(db: Db, id: string): Promise<Viewer | undefined> {
   const user = await db.user.findUnique({ where: { id } });
-  return user ? toViewer(user) : undefined;
+  // A deactivated account's open sessions end with it.
+  return user && !user.deactivatedAt ? toViewer(user) : undefined;
+}
+
+/** Records a sign-in (the administration page shows the last one). */
+export async function recordSignIn(db: Db, userId: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { lastSignInAt: new Date() } });
 }
 
 const toViewer = ({ id, email, name, role, collectivityId, partnerId, admin }: User): Viewer => ({ id, email, name, role, collectivityId, partnerId, admin });

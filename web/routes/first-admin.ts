@@ -4,6 +4,7 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { createFirstAdmin, FirstAdminForm, linkRefusal } from '../auth/first-admin';
 import { openSession } from '../auth/session';
+import { recordSignIn } from '../auth/tokens';
 import { page } from '../render';
 
 type Body = Record<string, string | undefined>;
@@ -31,6 +32,7 @@ export function firstAdminRoutes(app: FastifyInstance, db: Db, web: Config['web'
     const created = await createFirstAdmin(db, secret, parsed.data);
     if ('refusal' in created) return page(reply.code(403), 'first-admin', await form(secret, body, {}, created.refusal));
     openSession(reply, created.userId, secure);
+    await recordSignIn(db, created.userId);
     return reply.redirect('/', 303);
   });
 }

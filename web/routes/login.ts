@@ -4,7 +4,7 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { isRefusal, linkedUser, OidcSignIn, type OidcPending, type Refusal } from '../auth/oidc';
 import { closeSession, openSession, sessionIdToken } from '../auth/session';
-import { viewerOfToken } from '../auth/tokens';
+import { recordSignIn, viewerOfToken } from '../auth/tokens';
 import { page } from '../render';
 
 const OIDC_COOKIE = 'spaser_oidc';
@@ -14,6 +14,7 @@ const REFUSALS: Record<Refusal, (email: string) => { title: string; text: string
   unknown: (email) => ({ title: 'Compte inconnu', text: `Aucun compte SPASER n’est ouvert pour ${email}. Demandez-le à votre responsable.` }),
   unverified: (email) => ({ title: 'Adresse non vérifiée', text: `Le fournisseur d’identité n’a pas vérifié l’adresse ${email}. Faites-la vérifier, puis recommencez.` }),
   linkedElsewhere: (email) => ({ title: 'Compte déjà relié', text: `Le compte SPASER de ${email} est relié à une autre identité. Demandez à votre responsable de le délier.` }),
+  deactivated: (email) => ({ title: 'Compte désactivé', text: `Le compte SPASER de ${email} a été désactivé par un administrateur de votre collectivité.` }),
 };
 
 /** Only local paths: a sign-in never sends people elsewhere. */
@@ -35,6 +36,7 @@ export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): v
       return page(reply.code(401), 'login', { title: 'Connexion', mode: 'local', next: safeNext(req.body?.suite), error: 'Jeton inconnu ou révoqué.' });
     }
     openSession(reply, viewer.id, secure);
+    await recordSignIn(db, viewer.id);
     return reply.redirect(safeNext(req.body.suite), 303);
   });
 
@@ -71,6 +73,7 @@ export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): v
     const found = await linkedUser(db, identity);
     if ('refusal' in found) return page(reply.code(403), 'message', { ...REFUSALS[found.refusal](identity.email), tone: 'warning' });
     openSession(reply, found.user.id, secure, identity.idToken);
+    await recordSignIn(db, found.user.id);
     return reply.redirect(pending.next, 303);
   });
 }

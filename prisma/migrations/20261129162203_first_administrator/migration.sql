@@ -1,5 +1,7 @@
 -- AlterTable
-ALTER TABLE "users" ADD COLUMN     "admin" BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE "users" ADD COLUMN     "admin" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "deactivated_at" TIMESTAMP(3),
+ADD COLUMN     "last_sign_in_at" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "setup_links" (
