@@ -1,5 +1,6 @@
 /** A public contract's facts, as the lifecycle workflow knows them. */
 import { z } from 'zod';
+import './french-errors';
 
 export const NATURES = ['works', 'supplies', 'services', 'design'] as const;
 export const PROCEDURES = ['mapa', 'appel-offres', 'procedure-avec-negociation', 'dialogue-competitif', 'sans-publicite'] as const;

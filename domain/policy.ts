@@ -3,6 +3,7 @@
  * It is data (policies/<collectivity>.yaml), validated by this schema; the rules that read it are in domain/rules.ts.
  */
 import { z } from 'zod';
+import './french-errors';
 
 export const PHASES = ['programming', 'sourcing', 'consultation', 'award', 'kickoff', 'execution', 'closure'] as const;
 export type Phase = (typeof PHASES)[number];

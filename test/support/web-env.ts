@@ -20,10 +20,13 @@ export async function freePort(): Promise<number> {
 }
 
 /** The product as people meet it: a worker on the dev server, the web app on a free port, the stack's mail receiver. */
-export async function webEnv({ worker = true, port: fixedPort, auth, databaseUrl }: { worker?: boolean; port?: number; auth?: Config['web']['auth']; databaseUrl?: string } = {}) {
+export async function webEnv({ worker = true, port: fixedPort, auth, databaseUrl, topicPrefix }: { worker?: boolean; port?: number; auth?: Config['web']['auth']; databaseUrl?: string; topicPrefix?: string } = {}) {
   const port = fixedPort ?? (await freePort());
   const base = testConfig();
-  const config = { ...base, databaseUrl: databaseUrl ?? base.databaseUrl, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}`, auth: auth ?? base.web.auth } };
+  const config = {
+    ...base, databaseUrl: databaseUrl ?? base.databaseUrl, webPort: port, web: { ...base.web, publicUrl: `http://127.0.0.1:${port}`, auth: auth ?? base.web.auth },
+    kafka: { ...base.kafka, topicPrefix: topicPrefix ?? base.kafka.topicPrefix },
+  };
   const logger = createLogger('test', 'silent');
   const taskQueue = uniqueId('web');
   const workerApp = worker ? await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue }) : undefined;

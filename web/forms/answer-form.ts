@@ -40,7 +40,12 @@ const LIST_ROWS = 3;
 const option = (value: string): Option => ({ value, label: VALUE_LABELS[value] ?? value });
 
 export function formFields(kind: CheckKind): Field[] {
-  const schema = z.toJSONSchema(ANSWER_SCHEMAS[kind], { io: 'input' }) as JsonSchema;
+  return schemaFields(ANSWER_SCHEMAS[kind]);
+}
+
+/** The form of any schema the product takes from people: an answer, or an event's payload (a new contract). */
+export function schemaFields(zodSchema: z.ZodType): Field[] {
+  const schema = z.toJSONSchema(zodSchema, { io: 'input' }) as JsonSchema;
   if (!schema.oneOf) return objectFields(schema, '');
   const [discriminator] = Object.entries(schema.oneOf[0]!.properties!).find(([, p]) => p.const !== undefined)!;
   return [{

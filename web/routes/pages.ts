@@ -10,6 +10,7 @@ import { pageViewer } from '../auth/plugin';
 import { type CsvColumns, sendCsv } from '../csv';
 import type { FormBody } from '../forms/answer-form';
 import * as q from '../queries';
+import { contractActions } from './contract-forms';
 import { page, PHASE_LABELS } from '../render';
 
 interface ListQuery {
@@ -77,7 +78,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
     const trail = await auditTrail(db, temporal, contract);
     const canAnswer = (t: { assigneeEmail: string }) => mayAnswer(viewer, { ...t, contract });
-    return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer }, viewer);
+    return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer, actions: viewer.role === 'manager' ? contractActions() : undefined }, viewer);
   });
 
   app.get<{ Params: { id: string } }>('/contrats/:id/historique.csv', async (req, reply) => {
