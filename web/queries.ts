@@ -8,6 +8,23 @@ export interface ContractFilters {
   service?: string;
   phase?: string;
   overdue?: boolean;
+  /** Part of the reference or of the object, any case. */
+  search?: string;
+}
+
+/** The orders the contract list offers, by the French name used in its URL (`?tri=`). */
+export const CONTRACT_SORTS = {
+  attribution: [{ plannedAwardDate: 'asc' }, { id: 'asc' }],
+  reference: [{ id: 'asc' }],
+  objet: [{ object: 'asc' }, { id: 'asc' }],
+  service: [{ buyingService: 'asc' }, { plannedAwardDate: 'asc' }, { id: 'asc' }],
+} as const satisfies Record<string, Prisma.ContractOrderByWithRelationInput[]>;
+export type ContractSort = keyof typeof CONTRACT_SORTS;
+
+export interface Paging {
+  page: number;
+  pageSize: number;
+  sort: ContractSort;
 }
 
 export function openTasks(db: Db, viewer: Viewer, { mine = true } = {}) {
@@ -15,21 +32,33 @@ export function openTasks(db: Db, viewer: Viewer, { mine = true } = {}) {
   return db.task.findMany({ where, orderBy: { dueAt: 'asc' }, include: { contract: { select: { id: true, object: true, buyingService: true, collectivityId: true } } } });
 }
 
-export async function contracts(db: Db, viewer: Viewer, filters: ContractFilters = {}) {
-  const now = new Date();
-  const where: Prisma.ContractWhereInput = {
+function contractWhere(viewer: Viewer, filters: ContractFilters, now: Date): Prisma.ContractWhereInput {
+  const search = filters.search?.trim();
+  return {
     AND: [
       contractScope(viewer),
       filters.service ? { buyingService: filters.service } : {},
       filters.phase && (PHASES as readonly string[]).includes(filters.phase) ? { phase: filters.phase } : {},
       filters.overdue ? { tasks: { some: { status: 'open', dueAt: { lt: now } } } } : {},
+      search ? { OR: [{ id: { contains: search, mode: 'insensitive' } }, { object: { contains: search, mode: 'insensitive' } }] } : {},
     ],
   };
+}
+
+/** Every contract matching the filters (exports, API), or one page of them with the total (the list page). */
+export async function contracts(db: Db, viewer: Viewer, filters: ContractFilters = {}, paging?: Paging) {
+  const now = new Date();
+  const where = contractWhere(viewer, filters, now);
   const rows = await db.contract.findMany({
-    where, orderBy: [{ plannedAwardDate: 'asc' }, { id: 'asc' }], take: 1000,
+    where, orderBy: CONTRACT_SORTS[paging?.sort ?? 'attribution'],
+    ...(paging ? { skip: (paging.page - 1) * paging.pageSize, take: paging.pageSize } : {}),
     include: { tasks: { where: { status: 'open' }, select: { dueAt: true } }, collectivity: { select: { name: true } } },
   });
   return rows.map(({ tasks, ...c }) => ({ ...c, openTasks: tasks.length, overdueTasks: tasks.filter((t) => t.dueAt < now).length }));
+}
+
+export function countContracts(db: Db, viewer: Viewer, filters: ContractFilters = {}): Promise<number> {
+  return db.contract.count({ where: contractWhere(viewer, filters, new Date()) });
 }
 
 export async function services(db: Db, viewer: Viewer): Promise<string[]> {

@@ -17,9 +17,14 @@ interface ListQuery {
   service?: string;
   phase?: string;
   retard?: string;
+  recherche?: string;
+  tri?: string;
+  page?: string;
 }
 
-const filtersOf = (query: ListQuery): q.ContractFilters => ({ service: query.service || undefined, phase: query.phase || undefined, overdue: query.retard === '1' });
+const PAGE_SIZE = 50;
+const filtersOf = (query: ListQuery): q.ContractFilters =>
+  ({ service: query.service || undefined, phase: query.phase || undefined, overdue: query.retard === '1', search: query.recherche || undefined });
 
 // The CSV exports: each column's French header and type; web/csv.ts writes each type as spreadsheets expect it.
 const CONTRACT_COLUMNS: CsvColumns<Awaited<ReturnType<typeof q.contracts>>[number]> = {
@@ -58,11 +63,21 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     const viewer = await pageViewer(req, reply);
     if (!viewer) return;
     const filters = filtersOf(req.query);
+    const sort = (req.query.tri && req.query.tri in q.CONTRACT_SORTS ? req.query.tri : 'attribution') as q.ContractSort;
+    const total = await q.countContracts(db, viewer, filters);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const current = Math.min(pages, Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1));
     const [contracts, services, collectivity] = await Promise.all([
-      q.contracts(db, viewer, filters), q.services(db, viewer), db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
+      q.contracts(db, viewer, filters, { page: current, pageSize: PAGE_SIZE, sort }), q.services(db, viewer),
+      db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
     ]);
-    const query = new URLSearchParams(Object.entries(req.query).filter(([, v]) => v) as [string, string][]).toString();
-    return page(reply, 'contracts', { title: 'Contrats', contracts, services, filters, phases: PHASE_LABELS, query }, { ...viewer, collectivityName: collectivity?.name } as typeof viewer);
+    // The list's URL without the page and the order, for the links that change one of them.
+    const kept = Object.entries(req.query).filter(([k, v]) => v && k !== 'page' && k !== 'tri') as [string, string][];
+    const link = (changes: Record<string, string>) => `/contrats?${new URLSearchParams([...kept, ...Object.entries(changes)]).toString()}`;
+    const query = new URLSearchParams(kept).toString();
+    return page(reply, 'contracts', {
+      title: 'Contrats', contracts, services, filters, phases: PHASE_LABELS, query, total, sort, pages, current, link,
+    }, { ...viewer, collectivityName: collectivity?.name } as typeof viewer);
   });
 
   app.get<{ Querystring: ListQuery }>('/contrats.csv', async (req, reply) => {
