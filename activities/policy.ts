@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'yaml';
 import { PolicySchema, type Policy } from '../domain/policy';
 import type { Db } from '../lib/db';
+import { latestPolicy } from '../reports/policy-of';
 
 /** Where the collectivities' policy files are: `policies/<collectivity>.yaml`. */
 export const POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
@@ -15,13 +16,17 @@ export interface PolicyDeps {
   policiesDir: string;
 }
 
-/** Reads a collectivity's policy file, validates it, and records the version the workflow pins. */
+/**
+ * The version a contract's cycle pins: the collectivity's policy file is validated and stored (a version already
+ * stored is kept), then the latest version is returned, whether it came from a file or was published in the browser
+ * (web/admin/policy-versions.ts).
+ */
 export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
   return {
     async loadPolicy(collectivityId: string): Promise<Policy> {
-      const policy = await readPolicy(policiesDir, collectivityId);
-      await storePolicy(db, policy);
-      return policy;
+      const fromFile = await readPolicy(policiesDir, collectivityId);
+      await storePolicy(db, fromFile);
+      return (await latestPolicy(db, collectivityId)) ?? fromFile;
     },
   };
 }

@@ -14,6 +14,7 @@ import { page } from './render';
 import { answerLinkRoutes } from './routes/answer-link';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
+import { policyRoutes } from './routes/policy';
 import { contractFormRoutes } from './routes/contract-forms';
 import { firstAdminRoutes } from './routes/first-admin';
 import { loginRoutes } from './routes/login';
@@ -47,6 +48,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
   reportRoutes(app, deps.db);
   adminRoutes(app, deps.db);
+  policyRoutes(app, deps.db);
   contractFormRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
