@@ -28,7 +28,7 @@ beforeAll(async () => {
   admin = await person(env.db, 'manager', collectivityId);
   await env.db.user.update({ where: { id: admin.id }, data: { admin: true } });
   policiesDir = mkdtempSync(join(tmpdir(), 'spaser-policies-'));
-  writeFileSync(join(policiesDir, `${collectivityId}.yaml`), original.replace(/^  id: clermont$/m, `  id: ${collectivityId}`));
+  writeFileSync(join(policiesDir, `${collectivityId}.yaml`), original.replace(/^ {2}id: clermont$/m, `  id: ${collectivityId}`));
 }, 120_000);
 
 afterAll(async () => {
@@ -42,7 +42,7 @@ async function upload(page: Page, name: string, text: string) {
   await page.getByRole('button', { name: 'Publier' }).click();
 }
 
-const next = (patch: (yaml: string) => string) => patch(original.replace(/^  id: clermont$/m, `  id: ${collectivityId}`)
+const next = (patch: (yaml: string) => string) => patch(original.replace(/^ {2}id: clermont$/m, `  id: ${collectivityId}`)
   .replace(/^version: '2026\.1'$/m, "version: '2027.1'").replace(/^validFrom: '2026-12-01'$/m, "validFrom: '2027-01-01'"));
 
 it('publishes a new version from a file, refuses a wrong one with its line and field, and shows what changed', async () => {
@@ -53,12 +53,12 @@ it('publishes a new version from a file, refuses a wrong one with its line and f
   expect(await accessibilityProblems(page)).toEqual([]);
 
   const line = original.split('\n').findIndex((l) => l.startsWith('  insertionClauseAbove:')) + 1;
-  await upload(page, 'faux.yaml', next((y) => y.replace(/^  insertionClauseAbove: .*$/m, '  insertionClauseAbove: beaucoup')));
+  await upload(page, 'faux.yaml', next((y) => y.replace(/^ {2}insertionClauseAbove: .*$/m, '  insertionClauseAbove: beaucoup')));
   expect(await page.getByRole('alert').textContent()).toContain(`ligne ${line}, thresholds.insertionClauseAbove : `);
   expect(await page.locator('#f-fichier').getAttribute('aria-invalid')).toBe('true');
   expect(await accessibilityProblems(page)).toEqual([]);
 
-  await upload(page, 'clermont-2027.yaml', next((y) => y.replace(/^  insertionClauseAbove: .*$/m, '  insertionClauseAbove: 80000')));
+  await upload(page, 'clermont-2027.yaml', next((y) => y.replace(/^ {2}insertionClauseAbove: .*$/m, '  insertionClauseAbove: 80000')));
   expect(await page.getByRole('status').textContent()).toContain('Version 2027.1 publiée');
   expect(await page.locator('h1').textContent()).toBe('Politique d’achat · version 2027.1');
   const changes = await page.locator('#differences tbody tr').allTextContents();
