@@ -4,7 +4,8 @@ import type { Config } from '../../lib/config';
 import type { Db } from '../../lib/db';
 import { isRefusal, linkedUser, OidcSignIn, type OidcPending, type Refusal } from '../auth/oidc';
 import { closeSession, openSession, sessionIdToken } from '../auth/session';
-import { recordSignIn, viewerOfToken } from '../auth/tokens';
+import { useSignInLink } from '../auth/sign-in-links';
+import { recordSignIn, viewerOfToken, viewerOfUserId } from '../auth/tokens';
 import { page } from '../render';
 
 const OIDC_COOKIE = 'spaser_oidc';
@@ -38,6 +39,19 @@ export function loginRoutes(app: FastifyInstance, db: Db, web: Config['web']): v
     openSession(reply, viewer.id, secure);
     await recordSignIn(db, viewer.id);
     return reply.redirect(safeNext(req.body.suite), 303);
+  });
+
+  // A one-time link (the demo's): used once, then it is an ordinary session.
+  app.get<{ Params: { secret: string } }>('/connexion/lien/:secret', async (req, reply) => {
+    if (oidc) return reply.code(404).send(); // with a provider, people sign in through it only
+    const userId = await useSignInLink(db, req.params.secret);
+    const viewer = userId ? await viewerOfUserId(db, userId) : undefined;
+    if (!viewer) {
+      return page(reply.code(403), 'message', { title: 'Lien de connexion invalide', text: 'Ce lien a déjà servi, a expiré ou n’existe pas. Demandez-en un nouveau.', tone: 'warning', next: { href: '/connexion', label: 'Se connecter' } });
+    }
+    openSession(reply, viewer.id, secure);
+    await recordSignIn(db, viewer.id);
+    return reply.redirect('/', 303);
   });
 
   // With OpenID Connect, the provider's session ends too, or its next sign-in would not ask who is there.

@@ -25,6 +25,17 @@ CREATE TABLE "admin_audit" (
     CONSTRAINT "admin_audit_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "sign_in_links" (
+    "hash" TEXT NOT NULL,
+    "user_id" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "expires_at" TIMESTAMP(3) NOT NULL,
+    "used_at" TIMESTAMP(3),
+
+    CONSTRAINT "sign_in_links_pkey" PRIMARY KEY ("hash")
+);
+
 -- CreateIndex
 CREATE INDEX "admin_audit_collectivity_id_at_idx" ON "admin_audit"("collectivity_id", "at");
 
