@@ -19,6 +19,7 @@ import type { Db } from '../lib/db';
 import type { Role } from '../prisma/generated/client';
 import { signInLink } from '../web/auth/sign-in-links';
 import { answerTaskSignal, statusQuery } from '../workflows/contract-lifecycle';
+import { inPool } from './pool';
 import { scriptedContracts } from './scripted-contracts';
 
 type Story = 'closed-2024' | 'closed-2025' | 'execution' | 'kickoff' | 'consultation' | 'programming' | 'later';
@@ -82,14 +83,15 @@ export async function loadDemo(deps: DemoDeps): Promise<{ links: { collectivity:
   for (const p of policies) await storeDemoVersion(db, p);
   const people = await Promise.all(policies.map((p) => demoPeople(db, p)));
   const contracts = policies.flatMap((p, i) => demoContracts(p, people[i]!.buyer, deps.prefix ?? 'DEMO'));
-  let registered = 0;
-  for (const c of contracts) {
-    if (await db.contract.findUnique({ where: { id: c.facts.id } })) continue; // already there: a second run adds nothing
-    await register(deps, c);
+  // A contract already there is left as it is: a second run adds nothing.
+  const fresh = [];
+  for (const c of contracts) if (!(await db.contract.findUnique({ where: { id: c.facts.id } }))) fresh.push(c);
+  for (const c of fresh) await register(deps, c);
+  await inPool(fresh, 7, async (c) => {
     await drive(deps, c);
-    registered++;
     say(`  ${c.facts.id} · ${c.facts.object} : ${c.story}`);
-  }
+  });
+  const registered = fresh.length;
   const links = [];
   for (const [i, p] of policies.entries()) {
     for (const [role, person] of Object.entries(people[i]!)) {

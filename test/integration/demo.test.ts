@@ -4,6 +4,8 @@
  * two past years of figures; run twice, nothing doubles; its sign-in links work once. A database of its own: the demo
  * stores a policy version (its demo SIRET) that every later cycle of these collectivities would pin.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POLICIES_DIR } from '../../activities/policy';
@@ -14,6 +16,7 @@ import { freshDatabase } from '../../prisma/fresh-database';
 import { createConsumerApp } from '../../workers/consumer';
 import { launchBrowser } from '../support/browser';
 import { testConfig, uniqueId } from '../support/env';
+import { eventually } from '../support/eventually';
 import { webEnv } from '../support/web-env';
 
 let env: Awaited<ReturnType<typeof webEnv>>;
@@ -85,3 +88,59 @@ it('loads contracts in every phase through the product’s doors, then adds noth
   expect((await again.goto(buyerLink))?.status()).toBe(403);
   await again.context().close();
 }, 600_000);
+
+it('from the demo’s links: a buyer answers, a manager registers a contract and suspends another, an administrator adds a person and publishes a policy', async () => {
+  const { links } = await load();
+  const link = (role: string) => links.find((l) => l.role === role && l.collectivity.startsWith('Dijon'))!.url;
+
+  const buyer = await (await browser.newContext()).newPage();
+  await buyer.goto(link('buyer'));
+  await buyer.goto(`${env.url}/taches/${encodeURIComponent(`${prefix}-DIJON-06:c1:programming-questionnaire`)}`);
+  for (const field of ['needConfirmed', 'circularEconomyTargeted', 'essPotential', 'smeAccessTargeted']) await buyer.locator(`input[name="${field}"][value="oui"]`).check();
+  for (const field of ['innovation', 'lifeCycleAnalysis']) await buyer.locator(`input[name="${field}"][value="non"]`).check();
+  await buyer.getByRole('button', { name: 'Envoyer la réponse' }).click();
+  expect(await buyer.locator('h1').textContent()).toBe('Réponse enregistrée');
+  await buyer.context().close();
+
+  const manager = await (await browser.newContext()).newPage();
+  await manager.goto(link('manager'));
+  // Registers a contract through the form…
+  await manager.goto(`${env.url}/contrats/nouveau`);
+  const reference = `${prefix}-WEB`;
+  await manager.getByLabel('Référence du marché').fill(reference);
+  await manager.getByLabel('Objet du marché').fill('Location de véhicules électriques');
+  await manager.getByLabel('Nature').selectOption('services');
+  await manager.getByLabel('Code CPV principal').fill('34144900');
+  await manager.getByLabel('Montant estimé (€ HT)').fill('90000');
+  await manager.getByLabel('Procédure').selectOption('mapa');
+  await manager.getByLabel('Nombre de lots').fill('0');
+  await manager.getByLabel('Durée (mois)').fill('24');
+  await manager.getByLabel('Date d’attribution prévue').fill('2028-01-15');
+  await manager.getByRole('group', { name: 'Besoin récurrent (à renouveler) ?' }).getByLabel('Non').check();
+  await manager.getByLabel('Service acheteur').fill('Parc automobile');
+  await manager.getByRole('button', { name: 'Enregistrer le contrat' }).click();
+  expect(await manager.locator('h1').textContent()).toBe('Contrat enregistré');
+  // …suspends another…
+  await manager.goto(`${env.url}/contrats/${prefix}-DIJON-03`);
+  await manager.getByText('Agir sur le marché').click();
+  const suspend = manager.locator('form', { has: manager.getByRole('heading', { name: 'Suspendre le marché' }) });
+  await suspend.getByLabel('Motif').fill('Titulaire en redressement judiciaire');
+  await suspend.getByRole('button', { name: 'Suspendre le marché' }).click();
+  // …adds a person…
+  await manager.goto(`${env.url}/administration/personnes/nouvelle`);
+  await manager.getByLabel(/^Nom/).fill('Alex Durand');
+  await manager.getByLabel('Adresse électronique').fill(`alex.durand.${prefix.toLowerCase()}@dijon.test`);
+  await manager.getByLabel(/^Rôle/).selectOption('buyer');
+  await manager.getByRole('button', { name: 'Ouvrir le compte' }).click();
+  expect(await manager.getByLabel('Jeton').inputValue()).toMatch(/^spaser_/);
+  // …and publishes a policy version.
+  await manager.goto(`${env.url}/politique`);
+  const yaml = readFileSync(join(POLICIES_DIR, 'dijon.yaml'), 'utf8').replace(/^version: '2026\.1'$/m, "version: '2026.2'");
+  await manager.getByLabel(/^Fichier YAML/).setInputFiles({ name: 'dijon.yaml', mimeType: 'text/yaml', buffer: Buffer.from(yaml) });
+  await manager.getByRole('button', { name: 'Publier' }).click();
+  expect(await manager.getByRole('status').textContent()).toContain('Version 2026.2 publiée');
+  await manager.context().close();
+
+  await eventually('the registered contract', () => env.db.contract.findUnique({ where: { id: reference } }).then((c) => c ?? undefined));
+  await eventually('the suspension', () => env.db.contract.findFirst({ where: { id: `${prefix}-DIJON-03`, status: 'suspended' } }).then((c) => c ?? undefined));
+}, 300_000);
