@@ -1,9 +1,9 @@
 import type { Producer } from 'kafkajs';
-import { parseContractEvent } from '../schemas/contract-events';
+import { parseContractEvent, type EventIssue } from '../schemas/contract-events';
 
 export type IngestResult =
   | { ok: true; eventId: string; contractId: string }
-  | { ok: false; status: 400 | 403; reason: string };
+  | { ok: false; status: 400 | 403; reason: string; issues?: EventIssue[] };
 
 /**
  * Validates an envelope with the same schemas as the consumer and produces it to the inbound topic, keyed by
@@ -12,7 +12,7 @@ export type IngestResult =
  */
 export async function ingestEvent(producer: Producer, topic: string, raw: string | Buffer, writer?: { collectivityId: string }): Promise<IngestResult> {
   const parsed = parseContractEvent(raw);
-  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason };
+  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, issues: parsed.issues };
   const { event } = parsed;
   if (writer && event.collectivity !== writer.collectivityId) {
     return { ok: false, status: 403, reason: `l’événement est pour la collectivité « ${event.collectivity} », le jeton est celui de « ${writer.collectivityId} »` };

@@ -55,7 +55,13 @@ export type Envelope = z.infer<typeof EnvelopeSchema>;
 export type Payload<T extends EventType> = z.infer<(typeof PAYLOADS)[T][1]>;
 export type ContractEventMessage = { [T in EventType]: Omit<Envelope, 'type' | 'payload'> & { type: T; payload: Payload<T> } }[EventType];
 
-export type ParseResult = { ok: true; event: ContractEventMessage } | { ok: false; reason: string };
+/** A field the envelope or the payload got wrong: its path (payload fields relative to the payload) and why. */
+export interface EventIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; event: ContractEventMessage } | { ok: false; reason: string; issues?: EventIssue[] };
 
 /** Parses raw message bytes: JSON, envelope, known type and version, payload. The reason is for people (French). */
 export function parseContractEvent(raw: Buffer | string | null): ParseResult {
@@ -67,16 +73,18 @@ export function parseContractEvent(raw: Buffer | string | null): ParseResult {
     return { ok: false, reason: 'le message n’est pas du JSON valide' };
   }
   const envelope = EnvelopeSchema.safeParse(json);
-  if (!envelope.success) return { ok: false, reason: `enveloppe invalide : ${issues(envelope.error)}` };
+  if (!envelope.success) return { ok: false, reason: `enveloppe invalide : ${described(envelope.error)}`, issues: issues(envelope.error) };
   const versions = PAYLOADS[envelope.data.type as EventType] as Record<number, z.ZodType> | undefined;
   if (!versions) return { ok: false, reason: `type d’événement inconnu : ${envelope.data.type}` };
   const schema = versions[envelope.data.version];
   if (!schema) return { ok: false, reason: `version ${envelope.data.version} inconnue pour ${envelope.data.type}` };
   const payload = schema.safeParse(envelope.data.payload);
-  if (!payload.success) return { ok: false, reason: `contenu invalide pour ${envelope.data.type} : ${issues(payload.error)}` };
+  if (!payload.success) return { ok: false, reason: `contenu invalide pour ${envelope.data.type} : ${described(payload.error)}`, issues: issues(payload.error) };
   return { ok: true, event: { ...envelope.data, payload: payload.data } as ContractEventMessage };
 }
 
-function issues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(racine)'} : ${i.message}`).join(' ; ');
+function issues(error: z.ZodError): EventIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(racine)', message: i.message }));
 }
+
+const described = (error: z.ZodError) => issues(error).map((i) => `${i.path} : ${i.message}`).join(' ; ');

@@ -35,7 +35,7 @@ const audit = (tx: Tx, admin: Viewer, action: string, detail: Record<string, unk
   tx.adminAudit.create({ data: { id: randomUUID(), collectivityId: admin.collectivityId, actor: admin.email, action, detail: detail as Prisma.InputJsonValue } });
 
 /** The person, if they belong to the administrator's collectivity: another's is "not found", as everywhere. */
-async function ownPerson(tx: Tx, admin: Viewer, id: string) {
+export async function ownPerson(tx: Tx | Db, admin: Viewer, id: string) {
   const person = await tx.user.findUnique({ where: { id } });
   if (!person || person.collectivityId !== admin.collectivityId) throw new AdminRefusal('personne introuvable dans votre collectivité', undefined, 404);
   return person;

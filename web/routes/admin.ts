@@ -63,15 +63,13 @@ export function adminRoutes(app: FastifyInstance, db: Db): void {
   }));
 
   app.get<{ Params: Params; Body: Body }>('/administration/personnes/:id', asAdmin<Params>(async (req, reply, viewer) => {
-    const person = (await admin.administration(db, viewer)).people.find((p) => p.id === req.params.id);
-    if (!person) throw new admin.AdminRefusal('personne introuvable dans votre collectivité', undefined, 404);
+    const person = await admin.ownPerson(db, viewer, req.params.id);
     const values = { name: person.name, email: person.email, role: person.role, partnerId: person.partnerId ?? '', admin: person.admin ? 'oui' : undefined };
     return personForm(reply, viewer, { person, values, errors: {} });
   }));
 
   app.post<{ Params: Params; Body: Body }>('/administration/personnes/:id', asAdmin<Params>(async (req, reply, viewer) => {
-    const person = await db.user.findUnique({ where: { id: req.params.id } });
-    if (!person || person.collectivityId !== viewer.collectivityId) throw new admin.AdminRefusal('personne introuvable dans votre collectivité', undefined, 404);
+    const person = await admin.ownPerson(db, viewer, req.params.id);
     const done = await submitPerson(reply, viewer, req.body ?? {}, (p) => admin.changePerson(db, viewer, req.params.id, p), person);
     return done ? reply.redirect('/administration', 303) : reply;
   }));

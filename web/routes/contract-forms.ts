@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Db } from '../../lib/db';
-import { PAYLOADS, parseContractEvent, type EventType } from '../../schemas/contract-events';
+import { PAYLOADS, type EventType } from '../../schemas/contract-events';
 import { ingestEvent } from '../../events/ingest';
 import type { Viewer } from '../access';
 import { pageViewer } from '../auth/plugin';
@@ -31,25 +31,16 @@ export const contractActions = () => Object.entries(CONTRACT_ACTIONS).map(([name
 const REFERENCE: Field = { type: 'text', name: 'reference', label: 'Référence du marché', required: true, long: false };
 const registrationFields = (): Field[] => [REFERENCE, ...schemaFields(PAYLOADS['contract.registered'][1])];
 
-/** Builds, checks and produces the event; field errors (French) when the payload does not pass the schema. */
+/** Builds and produces the event through the ingestion path; its field errors (French) keyed by form field. */
 async function produce(producer: Producer, topic: string, viewer: Viewer, type: EventType, contractId: string, payload: unknown) {
   const raw = JSON.stringify({ eventId: randomUUID(), type, version: 1, time: new Date().toISOString(), source: viewer.email, collectivity: viewer.collectivityId, contractId, payload });
-  const parsed = parseContractEvent(raw);
-  if (!parsed.ok) return { errors: fieldErrors(parsed.reason) };
   const result = await ingestEvent(producer, topic, raw, { collectivityId: viewer.collectivityId });
-  return result.ok ? { errors: undefined } : { errors: { form: result.reason } };
-}
-
-/** "contenu invalide pour … : buyer.email : adresse invalide ; cpv : …" → errors keyed by field path. */
-function fieldErrors(reason: string): Record<string, string> {
+  if (result.ok) return { errors: undefined };
+  if (!result.issues) return { errors: { form: result.reason } };
   const errors: Record<string, string> = {};
-  const detail = reason.replace(/^[^:]*: /, '');
-  for (const part of detail.split(' ; ')) {
-    const [path, ...message] = part.split(' : ');
-    if (message.length) errors[path!.trim() === 'contractId' ? 'reference' : path!.trim()] ??= message.join(' : ');
-    else errors.form ??= part;
-  }
-  return errors;
+  // The envelope's contract id is the form's reference; every other envelope field is set here, not by the person.
+  for (const i of result.issues) errors[i.path === 'contractId' ? 'reference' : i.path] ??= i.message;
+  return { errors };
 }
 
 export function contractFormRoutes(app: FastifyInstance, db: Db, producer: Producer, topic: string): void {
