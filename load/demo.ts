@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: a realistic portfolio for both collectivities, entered through the product's own doors while
  * `npm start` runs: contracts registered as Kafka events, questions answered by their buyers through the answer
- * signal. Contracts end up in every phase (closed in 2024 and 2025, in execution with a review to answer, at kickoff
+ * signal. Contracts end up in every phase (closed in 2024 and 2025, in execution with an overdue review, at kickoff
  * with the insertion partner invited, in consultation with open questions, in programming, registered for later).
  * Run twice, it adds nothing: ids are fixed, a contract already there is left as it is, people are upserted.
  */
@@ -129,8 +129,8 @@ function demoContracts(policy: Policy, buyer: { name: string; email: string }, p
     const planned = {
       'closed-2024': '2024-03-01', 'closed-2025': '2025-03-01', execution: addMonths(today, -20), kickoff: addMonths(today, -1),
       consultation: addMonths(today, -2),
-      // J-24 has just passed: the programming questions are open. None is overdue yet: a question that opens late gets
-      // the policy's usual delay, and the demo does not move the clock.
+      // J-24 has just passed: the programming questions are open, due in dueDays. The overdue ones are the execution
+      // story's: its first anniversary is months past, so its yearly review opens late, already overdue.
       programming: addDays(addMonths(today, 24), -5), later: addMonths(today, 30),
     }[story];
     const facts: ContractFacts = {

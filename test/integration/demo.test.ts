@@ -64,6 +64,11 @@ it('loads contracts in every phase through the product’s doors, then adds noth
   expect([...phases].sort()).toEqual(expect.arrayContaining(['closure', 'consultation', 'execution', 'kickoff', 'programming']));
   expect(await env.db.task.count({ where: { status: 'open' } })).toBeGreaterThan(10);
   expect(await env.db.task.count({ where: { status: 'answered' } })).toBeGreaterThan(20);
+  // Overdue without moving the clock: the execution story's yearly review, opened months after its anniversary.
+  for (const c of ['CLERMONT', 'DIJON']) {
+    const late = await env.db.task.findMany({ where: { contractId: `${prefix}-${c}-03`, status: 'open', dueAt: { lt: new Date() } } });
+    expect(late.map((t) => t.kind), c).toContain('annual-review');
+  }
   expect(await env.db.notification.count({ where: { kind: 'partner-kickoff' } })).toBeGreaterThanOrEqual(2);
   for (const year of [2024, 2025]) expect(await env.db.indicatorEvent.count({ where: { year } }), String(year)).toBeGreaterThan(0);
   // The demo SIRET makes the DECP export possible.
@@ -83,6 +88,7 @@ it('loads contracts in every phase through the product’s doors, then adds noth
   await page.goto(buyerLink);
   expect(new URL(page.url()).pathname).toBe('/taches');
   expect(await page.locator('#taches tbody tr').count()).toBeGreaterThan(0);
+  expect(await page.locator('#taches .badge.late').count()).toBeGreaterThan(0);
   await page.context().close();
   const again = await (await browser.newContext()).newPage();
   expect((await again.goto(buyerLink))?.status()).toBe(403);

@@ -14,6 +14,19 @@ describe('task timeline', () => {
     expect(t.dueAt).toBe(14 * DAY);
     expect(t.steps.map((s) => [s.action, s.at / DAY])).toEqual([['remind', 14], ['remind', 21], ['remind', 28], ['escalate', 35], ['give-up', 74]]);
   });
+
+  const delays = { dueDays: 14, reminderEveryDays: 7, escalateAfterDays: 21, giveUpAfterDays: 60 };
+  it('keeps a later deadline of the step’s own', () => {
+    const t = taskTimeline(0, delays, 30 * DAY);
+    expect(t.dueAt).toBe(30 * DAY);
+    expect(t.steps.map((s) => [s.action, s.at / DAY])).toEqual([['remind', 30], ['remind', 37], ['remind', 44], ['escalate', 51], ['give-up', 90]]);
+  });
+
+  it('counts the follow-up of a question opened past its deadline from its opening, with no reminder on top of its opening mail', () => {
+    const t = taskTimeline(100 * DAY, delays, 40 * DAY);
+    expect(t.dueAt).toBe(40 * DAY);
+    expect(t.steps.map((s) => [s.action, s.at / DAY])).toEqual([['remind', 107], ['remind', 114], ['escalate', 121], ['give-up', 160]]);
+  });
 });
 
 describe('answers', () => {

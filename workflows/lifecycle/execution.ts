@@ -1,5 +1,5 @@
 import { patched } from '@temporalio/workflow';
-import { addMonths, toMs } from '../../domain/dates';
+import { addDays, addMonths, toMs } from '../../domain/dates';
 import { executionChecks, labelKey, labelRecheckCheck, labelRechecks } from '../../domain/rules';
 import type { Lifecycle } from './context';
 import { notifyPhase } from './notices';
@@ -46,7 +46,8 @@ export async function executionYears(lc: Lifecycle, hooks: ExecutionHooks): Prom
       const following = addMonths(start(), 12 * (year + 1));
       const checks = executionChecks(lc.checkContext, year, following).filter((s) => !timely || s.kind !== 'label-validity');
       await notifyPhase(lc, 'execution', checks);
-      await runChecks(lc, checks, hooks.onAnswer, year);
+      // Due `dueDays` after the anniversary: a year reviewed late (a contract registered after it) is overdue at once.
+      await runChecks(lc, checks, hooks.onAnswer, year, addDays(review(), lc.state.policy.tasks.dueDays));
       lc.state.yearsReviewed = year;
       return toMs(review()) <= toMs(end()) || Date.now() < toMs(end());
     }

@@ -13,6 +13,8 @@ export interface ReceivedAnswer {
 export interface OpenTask extends TaskRecord {
   /** Set by the intake once validated; the task's own coroutine records it. */
   received?: ReceivedAnswer;
+  /** When it was opened; its follow-up counts from here when it opens late. Absent before 'task-due-anchored'. */
+  openedAt?: string;
 }
 
 export interface HistoryItem {

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { parseAnswer, type Answers } from '../../domain/answers';
 import { toMs } from '../../domain/dates';
 import { CHECK_KINDS, type CheckKind } from '../../domain/policy';
@@ -32,7 +32,9 @@ async function runCheck(lc: Lifecycle, spec: CheckSpec, onAnswer: OnAnswer, year
   const id = taskId(lc.facts.id, lc.state.contract.cycle, spec.kind, year);
   const task = lc.state.tasks[id] ?? (await openTask(lc, spec, id, year, dueOn));
   task.received ??= takeEarlyAnswer(lc, id);
-  const timeline = taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks);
+  const timeline = task.openedAt
+    ? taskTimeline(Date.parse(task.openedAt), lc.state.policy.tasks, Date.parse(task.dueAt))
+    : taskTimeline(Date.parse(task.dueAt) - dueDelayMs(lc), lc.state.policy.tasks); // opened before 'task-due-anchored'
   for (const step of timeline.steps) {
     if (await waitForAnswer(lc, task, step.at)) break;
     if (step.action === 'give-up' && spec.required) {
@@ -59,14 +61,23 @@ function forget(lc: Lifecycle, task: OpenTask): void {
 
 const dueDelayMs = (lc: Lifecycle) => lc.state.policy.tasks.dueDays * 86_400_000;
 
-/** Due `dueDays` after opening, or on `dueOn` when the SPASER gives the step a later deadline. */
+/**
+ * Due `dueDays` after opening, or on `dueOn` when the step has its own deadline (the SPASER's J-14, a review's
+ * anniversary), even one already past: a question opened late is overdue from the start.
+ */
 async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: number, dueOn?: string): Promise<OpenTask> {
-  const dueAt = new Date(Math.max(Date.now() + dueDelayMs(lc), dueOn ? toMs(dueOn) : 0)).toISOString();
+  const now = Date.now();
+  // Histories recorded before: never due before opening + dueDays, and the follow-up counted back from the due date.
+  const anchored = patched('task-due-anchored');
+  const dueMs = anchored && dueOn ? toMs(dueOn) : Math.max(now + dueDelayMs(lc), dueOn ? toMs(dueOn) : 0);
+  const dueAt = new Date(dueMs).toISOString();
   const task: OpenTask = {
     id, kind: spec.kind, phase: spec.phase, year, title: spec.title, why: spec.why, source: spec.source,
     assigneeEmail: lc.assigneeEmail(spec.assignee), dueAt, status: 'open', reminders: 0,
+    ...(anchored ? { openedAt: new Date(now).toISOString() } : {}),
   };
   lc.state.tasks[id] = task;
+  if (dueMs <= now) lc.refreshOverdue();
   await lc.recorder
     .task(task)
     .log('system', 'task.opened', `Question posée : ${spec.title}`, { taskId: id, kind: spec.kind, why: spec.why, source: spec.source })
