@@ -1,7 +1,8 @@
 /** Prints an HTML page to PDF with headless Chromium (the same browser the tests drive). */
 import { chromium } from 'playwright-core';
+import { chromiumPath } from '../lib/chromium';
 
-export async function htmlToPdf(html: string, executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'): Promise<Buffer> {
+export async function htmlToPdf(html: string, executablePath = chromiumPath()): Promise<Buffer> {
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   try {
     const page = await browser.newPage();

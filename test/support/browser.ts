@@ -1,8 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { chromiumPath } from '../../lib/chromium';
 
-/** Debian's Chromium unless CHROMIUM_PATH says otherwise. */
-export const chromiumPath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Headless; the sandbox is off because CI runs as root. */
 export function launchBrowser(): Promise<Browser> {

@@ -1,12 +1,10 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config';
 import { freshDatabase } from '../../prisma/fresh-database';
-import { MissingPrerequisite } from '../../stack/service';
 import { allServices } from '../../stack/services';
 import { stackUp } from '../../stack/stack';
-import { chromiumPath } from './browser';
+import { ensureChromium } from '../../stack/chromium';
 import { writeWorkflowBundle } from '../../workers/worker';
 import { testConfig } from './env';
 
@@ -30,9 +28,7 @@ async function prepareRun(): Promise<string> {
   for (const service of allServices(config)) if (!(await service.healthy())) down.push(service.name);
   // `npm test` alone is enough: what is down is started, and left running for the next run (npm run stack:down).
   if (down.length) await stackUp(config, (line) => console.log(`[pile] ${line}`));
-  if (!existsSync(chromiumPath())) {
-    throw new MissingPrerequisite(`Chromium introuvable (${chromiumPath()}) pour les tests dans le navigateur : apt-get install chromium, ou CHROMIUM_PATH=<chemin>`);
-  }
+  await ensureChromium((line) => console.log(`[pile] ${line}`));
 
   await freshDatabase(testConfig().databaseUrl);
 

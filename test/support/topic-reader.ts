@@ -36,3 +36,13 @@ export async function readTopic(kafka: Kafka, topic: string, match: (m: TopicMes
   }
   return found;
 }
+
+/** Every matching message of a topic up to its current end (the high-water mark of each partition when called). */
+export async function readTopicToEnd(kafka: Kafka, topic: string, match: (m: TopicMessage) => boolean): Promise<TopicMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect());
+  const total = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  const all = total ? await readTopic(kafka, topic, () => true, total) : [];
+  return all.filter(match);
+}
