@@ -107,8 +107,10 @@ function outboxMessages(t: Transition, topics: RecordDeps['outboxTopics']) {
 
 async function upsertContract(tx: Prisma.TransactionClient, t: Transition, c: ContractRecord): Promise<void> {
   if (c.supplier) {
-    const { siret, ...supplier } = c.supplier;
-    await tx.supplier.upsert({ where: { siret }, create: { siret, ...supplier }, update: supplier });
+    // What the source does not say stays as known before (a DECP import after the buyer's award answer).
+    const { siret, name, size, socialStatus, departement, region, commune } = c.supplier;
+    const known = { name, size, socialStatus, departement, region, commune };
+    await tx.supplier.upsert({ where: { siret }, create: { siret, ...known }, update: known });
   }
   const f = c.facts;
   const data = {

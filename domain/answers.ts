@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CAD_TARGETS, type CheckKind, type Policy } from './policy';
 import { advanceMandatory, smeAdvanceOffered } from './rules';
-import { ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL, NO_SOCIAL, SOCIAL_CONSIDERATIONS, SupplierSchema, type ContractFacts } from './contract';
+import { ENVIRONMENTAL_CONSIDERATIONS, NO_ENVIRONMENTAL, NO_SOCIAL, SOCIAL_CONSIDERATIONS, RecordedSupplierSchema, SupplierSchema, type ContractFacts, type RecordedSupplier } from './contract';
 
 const justification = z.string().trim().min(10, 'justification de 10 caractères au moins');
 const isoDate = z.iso.date('date au format AAAA-MM-JJ');
@@ -215,6 +215,12 @@ export const ANSWER_SCHEMAS = {
 
 export type Answers = { [K in CheckKind]: z.infer<(typeof ANSWER_SCHEMAS)[K]> };
 export type AwardAnswer = Extract<Answers['award-record'], { outcome: 'awarded' }>;
+
+/** The award of a contract notified before the product knew it (a DECP import): the supplier may be its SIRET only. */
+export const NotifiedAwardSchema = AwardedSchema.omit({ outcome: true }).extend({ supplier: RecordedSupplierSchema });
+export type NotifiedAward = z.infer<typeof NotifiedAwardSchema>;
+/** An award as the lifecycle keeps it: a buyer's answer, or a notified contract's, whose supplier may be partly unknown. */
+export type RecordedAward = Omit<AwardAnswer, 'supplier'> & { supplier: RecordedSupplier };
 
 /** The contract an answer is for: some answers are checked against its figures and its pinned policy. */
 export interface AnswerContext {

@@ -41,6 +41,13 @@ export const SupplierSchema = z.object({
 });
 export type Supplier = z.infer<typeof SupplierSchema>;
 
+/**
+ * A supplier as a notified contract's source knows it: DECP 2.0.3 gives the holder's SIRET only (`titulaires`), not
+ * its name, size, status or location. What is unknown stays unknown; the indicators that need it leave it out.
+ */
+export const RecordedSupplierSchema = SupplierSchema.partial().required({ siret: true });
+export type RecordedSupplier = z.infer<typeof RecordedSupplierSchema>;
+
 /** Considerations, in the DECP vocabulary (données essentielles de la commande publique). */
 export const SOCIAL_CONSIDERATIONS = ['Clause sociale', 'Critère social', 'Marché réservé'] as const;
 export const ENVIRONMENTAL_CONSIDERATIONS = ['Clause environnementale', 'Critère environnemental'] as const;

@@ -2,10 +2,10 @@
  * Indicator events: the facts the SPASER figures are computed from. A share indicator's event says whether the
  * contract counts in the denominator and in the numerator (0/1); a count or sum indicator's event carries a value.
  */
-import type { AwardAnswer } from './answers';
+import type { RecordedAward } from './answers';
 import { addMonths } from './dates';
 import { consultationChecks, isFormal, type Decisions } from './rules';
-import type { ContractFacts } from './contract';
+import type { ContractFacts, RecordedSupplier } from './contract';
 import { LOCAL_LEVELS } from './indicator-catalog';
 import type { CadTarget, IndicatorId, Policy } from './policy';
 
@@ -22,40 +22,53 @@ const yearOf = (isoDate: string) => Number(isoDate.slice(0, 4));
 const share = (indicator: IndicatorId, year: number, counted: boolean, eligible = true): IndicatorEvent =>
   ({ indicator, year, value: eligible && counted ? 1 : 0, inDenominator: eligible });
 
-/** The events of a contract notified (awarded): considerations, supplier profile, targeting at programming. */
-export function awardIndicators(contract: ContractFacts, decisions: Decisions, award: AwardAnswer, policy: Policy): IndicatorEvent[] {
+/**
+ * The events of a contract notified (awarded): considerations, supplier profile, targeting at programming.
+ * `asked`: false for a contract that entered at its award (a DECP import), which was never asked the earlier
+ * questions: the indicators made of their answers leave it out, as do those needing a supplier fact its source lacks.
+ */
+export function awardIndicators(contract: ContractFacts, decisions: Decisions, award: RecordedAward, policy: Policy, asked = true): IndicatorEvent[] {
   const year = yearOf(award.notifiedOn);
   const social = award.social.filter((c) => c !== 'Pas de considération sociale');
   const env = award.environmental.filter((c) => c !== 'Pas de considération environnementale');
   const formal = isFormal(contract);
-  const sme = award.supplier.size === 'TPE' || award.supplier.size === 'PME';
+  const size = award.supplier.size;
+  const sme = size === 'TPE' || size === 'PME';
   const level = localLevel(award.supplier, policy);
   const targeted = targetedFor(decisions, policy);
   const works = contract.nature === 'works';
 
-  const events: IndicatorEvent[] = [
+  const known: IndicatorEvent[] = [
     share('env-criterion', year, env.includes('Critère environnemental')),
     share('env-considerations', year, env.length > 0),
     share('social-considerations', year, social.length > 0),
-    share('formal-insertion-clause', year, hasInsertionClause(decisions, social), formal),
     share('formal-social-considerations', year, social.length > 0, formal),
+    ...runningYears(award).map((y) => share('running-social-clause', y, social.includes('Clause sociale'))),
+    // Counts carry 0 too: a later correction must be able to take a contract out of them.
+    { indicator: 'reserved-contracts', year, value: isReserved(decisions, social) ? 1 : 0, inDenominator: false },
+    { indicator: 'co-contracting', year, value: award.coContracting ? 1 : 0, inDenominator: false },
+  ];
+  const fromAnswers: IndicatorEvent[] = [
+    share('formal-insertion-clause', year, hasInsertionClause(decisions, social), formal),
     share('circular-economy-targeted', year, award.circularEconomy, targeted.has('circular-economy')),
-    share('sme-targeted', year, sme, targeted.has('sme-access')),
-    share('sme-share', year, sme),
-    { ...share('local-share', year, level !== 'hors-region'), dimensions: { level } },
     share('eco-label-requirements', year, (decisions['eco-labels']?.labelsRequired.length ?? 0) > 0),
     share('global-cost-criterion', year, decisions['environmental-considerations']?.globalCostCriterion === true),
     // Every contract that was asked the question counts in the denominator, answered or not.
-    share('gender-equality-clause', year, decisions['equality-clauses']?.genderEqualityClause === true, asked(contract, decisions, policy, 'equality-clauses')),
+    share('gender-equality-clause', year, decisions['equality-clauses']?.genderEqualityClause === true, wasAsked(contract, decisions, policy, 'equality-clauses')),
     share('works-waste-clause', year, decisions['works-clauses']?.wasteClause === true, works),
-    ...runningYears(award).map((y) => share('running-social-clause', y, social.includes('Clause sociale'))),
+    ...(size ? [share('sme-targeted', year, sme, targeted.has('sme-access'))] : []),
   ];
-  // Counts carry 0 too: a later correction must be able to take a contract out of them.
-  events.push({ indicator: 'reserved-contracts', year, value: isReserved(decisions, social) ? 1 : 0, inDenominator: false });
-  events.push({ indicator: 'co-contracting', year, value: award.coContracting ? 1 : 0, inDenominator: false });
-  events.push({ indicator: 'local-amount', year, value: level === 'hors-region' ? 0 : award.awardedAmountHT, inDenominator: false, dimensions: { level } });
-  if (award.smeBids !== undefined) events.push({ indicator: 'sme-candidates', year, value: award.smeBids, inDenominator: false });
-  return keepListed(events, policy);
+  const fromSupplier: IndicatorEvent[] = [
+    ...(size ? [share('sme-share', year, sme)] : []),
+    ...(level
+      ? [
+        { ...share('local-share', year, level !== 'hors-region'), dimensions: { level } },
+        { indicator: 'local-amount' as const, year, value: level === 'hors-region' ? 0 : award.awardedAmountHT, inDenominator: false, dimensions: { level } },
+      ]
+      : []),
+    ...(award.smeBids !== undefined ? [{ indicator: 'sme-candidates' as const, year, value: award.smeBids, inDenominator: false }] : []),
+  ];
+  return keepListed([...known, ...(asked ? fromAnswers : []), ...fromSupplier], policy);
 }
 
 /**
@@ -78,10 +91,11 @@ function isReserved(decisions: Decisions, social: string[]): boolean {
 /** Normalised commune name: case, accents, hyphens and apostrophes do not matter. */
 const communeKey = (name: string) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
-/** The supplier's nearest level: the collectivity's own communes, its département, its region, or further. */
-function localLevel(supplier: AwardAnswer['supplier'], policy: Policy): keyof typeof LOCAL_LEVELS {
+/** The supplier's nearest level: the collectivity's own communes, its département, its region, or further; unknown without its département. */
+function localLevel(supplier: RecordedSupplier, policy: Policy): keyof typeof LOCAL_LEVELS | undefined {
   const { communes, departement, region } = policy.collectivity;
   if (supplier.commune && communes?.some((c) => communeKey(c) === communeKey(supplier.commune!))) return 'territoire';
+  if (!supplier.departement) return undefined;
   if (supplier.departement === departement) return 'departement';
   return supplier.region === region ? 'region' : 'hors-region';
 }
@@ -96,12 +110,12 @@ function hasInsertionClause(decisions: Decisions, social: string[]): boolean {
 }
 
 /** Was this contract asked the check at consultation? The same rule as the workflow's, so the two cannot drift. */
-function asked(contract: ContractFacts, decisions: Decisions, policy: Policy, kind: 'equality-clauses'): boolean {
+function wasAsked(contract: ContractFacts, decisions: Decisions, policy: Policy, kind: 'equality-clauses'): boolean {
   return consultationChecks({ contract, policy, decisions }).some((c) => c.kind === kind);
 }
 
 /** The calendar years a contract runs, from its start date to its end date as awarded (at most 20). */
-function runningYears(award: AwardAnswer): number[] {
+function runningYears(award: RecordedAward): number[] {
   const from = yearOf(award.startDate);
   const to = Math.min(Math.max(yearOf(award.endDate), from), from + 19);
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -1,5 +1,5 @@
 /** What one workflow transition writes, in one database transaction (activities/records.ts). */
-import type { ContractFacts, Supplier } from './contract';
+import type { ContractFacts, RecordedSupplier } from './contract';
 import type { IndicatorEvent } from './indicators';
 import type { CheckKind, Phase } from './policy';
 
@@ -41,7 +41,7 @@ export interface ContractRecord {
   notifiedOn?: string;
   startDate?: string;
   endDate?: string;
-  supplier?: Supplier;
+  supplier?: RecordedSupplier;
   considerations?: { social: string[]; environmental: string[] };
 }
 

@@ -2,7 +2,7 @@
  * Which checks a contract gets at each step, under its collectivity's policy. Pure functions: the workflow calls
  * them, the tests call them without Temporal.
  */
-import type { Answers } from './answers';
+import type { Answers, RecordedAward } from './answers';
 import type { ContractFacts } from './contract';
 import { addDays, addMonths } from './dates';
 import type { CheckKind, Phase, Policy, PurchaseFamily } from './policy';
@@ -21,7 +21,8 @@ export interface CheckSpec {
   required?: boolean;
 }
 
-export type Decisions = Partial<Answers>;
+/** The answers so far; the award may be a notified contract's, recorded from its source rather than answered. */
+export type Decisions = Partial<Omit<Answers, 'award-record'>> & { 'award-record'?: Answers['award-record'] | RecordedAward };
 
 export interface CheckContext {
   contract: ContractFacts;

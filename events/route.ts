@@ -13,11 +13,12 @@ export type RouteOutcome = 'started' | 'already-known' | 'signalled' | { rejecte
  */
 export async function routeEvent(client: Client, taskQueue: string, event: ContractEventMessage): Promise<RouteOutcome> {
   const workflowId = contractWorkflowId(event.contractId);
-  if (event.type === 'contract.registered') {
+  if (event.type === 'contract.registered' || event.type === 'contract.notified') {
+    const { award, ...facts } = event.type === 'contract.notified' ? event.payload : { ...event.payload, award: undefined };
     try {
       await client.workflow.start(contractLifecycle, {
         taskQueue, workflowId, workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ contract: { ...event.payload, id: event.contractId, collectivityId: event.collectivity } }],
+        args: [{ contract: { ...facts, id: event.contractId, collectivityId: event.collectivity }, ...(award ? { notified: award } : {}) }],
         // Known from the start, so the consumer can check the collectivity of the contract's next events at once.
         typedSearchAttributes: [{ key: SA.contractId, value: event.contractId }, { key: SA.collectivity, value: event.collectivity }],
       });
@@ -37,7 +38,7 @@ export async function routeEvent(client: Client, taskQueue: string, event: Contr
 }
 
 /** The workflow's view of an inbound event. */
-export function toSignal(e: Exclude<ContractEventMessage, { type: 'contract.registered' }>): ContractEvent {
+export function toSignal(e: Exclude<ContractEventMessage, { type: 'contract.registered' | 'contract.notified' }>): ContractEvent {
   const base = { eventId: e.eventId, by: e.source };
   switch (e.type) {
     case 'contract.amended': return { ...base, type: 'amended', ...e.payload };

@@ -4,7 +4,7 @@
  * (`npm run schemas`); a test fails when they drift.
  */
 import { z } from 'zod';
-import { AwardedSchema } from '../domain/answers';
+import { AwardedSchema, NotifiedAwardSchema } from '../domain/answers';
 import { ContractFactsSchema } from '../domain/contract';
 
 const isoDate = z.iso.date();
@@ -13,6 +13,8 @@ const reason = z.string().min(3);
 /** Payload schemas by event type, then by version. */
 export const PAYLOADS = {
   'contract.registered': { 1: ContractFactsSchema.omit({ id: true, collectivityId: true }) },
+  /** A contract notified before the product knew it (a DECP import): it enters the lifecycle at its award. */
+  'contract.notified': { 1: ContractFactsSchema.omit({ id: true, collectivityId: true }).extend({ award: NotifiedAwardSchema }) },
   'consultation.published': { 1: z.object({ publishedOn: isoDate, platform: z.string().optional(), reference: z.string().optional() }) },
   'bids.received': { 1: z.object({ count: z.number().int().nonnegative(), closedOn: isoDate }) },
   'contract.awarded': { 1: AwardedSchema.omit({ outcome: true }) },
@@ -37,8 +39,8 @@ export const PAYLOADS = {
 
 export type EventType = keyof typeof PAYLOADS;
 export const EVENT_TYPES = Object.keys(PAYLOADS) as EventType[];
-/** The only type that may target a contract the product does not know yet. */
-export const CREATING_TYPES: EventType[] = ['contract.registered'];
+/** The types that may target a contract the product does not know yet: they start its workflow. */
+export const CREATING_TYPES: EventType[] = ['contract.registered', 'contract.notified'];
 
 export const EnvelopeSchema = z.object({
   eventId: z.string().min(8).max(128),

@@ -2,7 +2,7 @@ import {
   allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, defineUpdate, ParentClosePolicy, patched,
   proxyActivities, setHandler, startChild, upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { Answers } from '../domain/answers';
+import type { Answers, NotifiedAward } from '../domain/answers';
 import { contractWorkflowId, nextCycleContractId, type ContractFacts } from '../domain/contract';
 import { addMonths, isoDay, toMs } from '../domain/dates';
 import { awardIndicators, insertionHoursIndicators, insertionHoursYear, sourcingIndicators, unsuccessfulIndicators } from '../domain/indicators';
@@ -24,6 +24,8 @@ export interface ContractLifecycleInput {
   cycle?: number;
   /** Carried over by continue-as-new; absent on the first run. */
   state?: LifecycleState;
+  /** A contract notified before the product knew it (a DECP import): it enters the lifecycle at this award. */
+  notified?: NotifiedAward;
 }
 
 export interface AnswerTaskInput {
@@ -39,7 +41,7 @@ export interface LifecycleStatus {
   status: LifecycleState['contract']['status'];
   policyVersion: string;
   openTasks: Omit<OpenTask, 'received'>[];
-  decisions: Partial<Answers>;
+  decisions: rules.Decisions;
   history: LifecycleState['history'];
   yearsReviewed: number;
   ended?: LifecycleState['ended'];
@@ -83,12 +85,13 @@ export async function contractLifecycle(input: ContractLifecycleInput): Promise<
   registerHandlers(lc);
   try {
     if (!input.state) await start(lc);
+    if (!input.state && input.notified) await enterAtAward(lc, input.notified);
     const phase = lc.state.contract.phase;
     if (before(phase, 'sourcing')) await programming(lc);
     if (before(phase, 'consultation')) await sourcing(lc);
     if (before(phase, 'award')) await consultation(lc);
-    if (before(phase, 'kickoff')) await award(lc);
-    if (before(phase, 'execution')) await kickoff(lc);
+    if (before(phase, 'kickoff') && !lc.state.enteredAtAward) await award(lc);
+    if (before(phase, 'execution') && kickoffAhead(lc)) await kickoff(lc);
     if (before(phase, 'closure')) {
       const more = await executionYears(lc, { onAnswer: onAnswer(lc), startNextCycle: () => startNextCycle(lc) });
       if (more) return await continueWithState(lc);
@@ -187,6 +190,31 @@ async function consultation(lc: Lifecycle): Promise<void> {
   await runChecks(lc, rules.consultationChecks(lc.checkContext), onAnswer(lc));
 }
 
+/**
+ * The explicit entry of a contract notified before the product knew it: its award is recorded from its source (the
+ * earlier questions were never asked, and none is made up), and its execution goes on from today: the anniversaries
+ * already past are not reviewed, the next one is. An ended contract only records its notification year's figures.
+ */
+async function enterAtAward(lc: Lifecycle, notified: NotifiedAward): Promise<void> {
+  const { state } = lc;
+  state.enteredAtAward = true;
+  await lc.enterPhase('award');
+  const award = { outcome: 'awarded' as const, ...notified };
+  state.decisions['award-record'] = award;
+  recordAward(lc, award);
+  const today = isoDay(Date.now());
+  while (addMonths(award.startDate, 12 * (state.yearsReviewed + 1)) <= today) state.yearsReviewed++;
+  await lc.recorder
+    .log('system', 'contract.entered-at-award', `Contrat notifié le ${award.notifiedOn}, repris à son attribution (questions antérieures non posées)`, { notifiedOn: award.notifiedOn, yearsPast: state.yearsReviewed })
+    .flush();
+}
+
+/** Kickoff comes after every award, but a contract that entered at its award once its execution had started. */
+function kickoffAhead(lc: Lifecycle): boolean {
+  const start = lc.state.contract.startDate;
+  return !lc.state.enteredAtAward || (start !== undefined && start >= isoDay(Date.now()));
+}
+
 async function award(lc: Lifecycle): Promise<void> {
   await lc.enterPhase('award');
   const checks = rules.awardChecks(lc.checkContext);
@@ -240,7 +268,7 @@ function renewLabels(lc: Lifecycle, answer: Answers['label-validity']): void {
   award.labelsHeld = award.labelsHeld.map((l) => (l.validUntil < until ? { ...l, validUntil: until } : l));
 }
 
-function recordAward(lc: Lifecycle, award: Answers['award-record']): void {
+function recordAward(lc: Lifecycle, award: NonNullable<rules.Decisions['award-record']>): void {
   const { state } = lc;
   if (award.outcome === 'unsuccessful') {
     state.ended = { status: 'unsuccessful', reason: award.reason, at: new Date().toISOString() };
@@ -250,7 +278,7 @@ function recordAward(lc: Lifecycle, award: Answers['award-record']): void {
     awardedAmountHT: award.awardedAmountHT, notifiedOn: award.notifiedOn, startDate: award.startDate, endDate: award.endDate,
     supplier: award.supplier, considerations: { social: award.social, environmental: award.environmental },
   });
-  lc.recorder.contract().indicator(awardIndicators(lc.facts, state.decisions, award, state.policy));
+  lc.recorder.contract().indicator(awardIndicators(lc.facts, state.decisions, award, state.policy, !state.enteredAtAward));
 }
 
 /** A recurring need: the next cycle's programming starts J-24 months before expiry, as its own workflow. */

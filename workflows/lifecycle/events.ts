@@ -99,7 +99,7 @@ function correctConsiderations(lc: Lifecycle, event: Extract<ContractEvent, { ty
   const corrected = { ...award, social: event.social ?? award.social, environmental: event.environmental ?? award.environmental };
   state.decisions['award-record'] = corrected;
   state.contract.considerations = { social: corrected.social, environmental: corrected.environmental };
-  lc.recorder.indicator(awardIndicators(lc.facts, state.decisions, corrected, state.policy));
+  lc.recorder.indicator(awardIndicators(lc.facts, state.decisions, corrected, state.policy, !state.enteredAtAward));
 }
 
 function tellPartner(lc: Lifecycle, what: string, detail?: string): void {

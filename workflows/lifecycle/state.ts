@@ -53,6 +53,8 @@ export interface LifecycleState {
   signalsTaken?: number;
   /** Held labels already re-checked (`name@validUntil`): a renewed label, with its new date, is checked again. */
   labelsRechecked?: string[];
+  /** The contract entered at its award (notified before the product knew it): the earlier questions were never asked. */
+  enteredAtAward?: boolean;
   /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
   sleepingUntil?: string;
 }
