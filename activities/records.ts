@@ -107,10 +107,16 @@ function outboxMessages(t: Transition, topics: RecordDeps['outboxTopics']) {
 
 async function upsertContract(tx: Prisma.TransactionClient, t: Transition, c: ContractRecord): Promise<void> {
   if (c.supplier) {
-    // What the source does not say stays as known before (a DECP import after the buyer's award answer).
+    // One statement, not Prisma's select-then-insert upsert: two contracts of one supplier recorded at once would race
+    // on its key. What the source does not say stays as known before (a DECP import after a buyer's award answer).
     const { siret, name, size, socialStatus, departement, region, commune } = c.supplier;
-    const known = { name, size, socialStatus, departement, region, commune };
-    await tx.supplier.upsert({ where: { siret }, create: { siret, ...known }, update: known });
+    await tx.$executeRaw`
+      INSERT INTO suppliers (siret, name, size, social_status, departement, region, commune)
+      VALUES (${siret}, ${name ?? null}, ${size ?? null}::"SupplierSize", ${socialStatus ?? null}, ${departement ?? null}, ${region ?? null}, ${commune ?? null})
+      ON CONFLICT (siret) DO UPDATE SET
+        name = COALESCE(EXCLUDED.name, suppliers.name), size = COALESCE(EXCLUDED.size, suppliers.size),
+        social_status = COALESCE(EXCLUDED.social_status, suppliers.social_status), departement = COALESCE(EXCLUDED.departement, suppliers.departement),
+        region = COALESCE(EXCLUDED.region, suppliers.region), commune = COALESCE(EXCLUDED.commune, suppliers.commune)`;
   }
   const f = c.facts;
   const data = {

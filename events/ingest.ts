@@ -11,12 +11,25 @@ export type IngestResult =
  * one is refused and nothing is produced. The consumer still checks the claim against the contract's owner.
  */
 export async function ingestEvent(producer: Producer, topic: string, raw: string | Buffer, writer?: { collectivityId: string }): Promise<IngestResult> {
+  return (await ingestEvents(producer, topic, [raw], writer))[0]!;
+}
+
+/** The same for many envelopes (an import): the valid ones are produced in one request, the others refused. */
+export async function ingestEvents(producer: Producer, topic: string, raws: (string | Buffer)[], writer?: { collectivityId: string }): Promise<IngestResult[]> {
+  const results = raws.map((raw) => check(raw, writer));
+  const messages = results.flatMap((r, i) => (r.ok ? [{ key: r.contractId, value: text(raws[i]!) }] : []));
+  if (messages.length) await producer.send({ topic, messages });
+  return results;
+}
+
+function check(raw: string | Buffer, writer?: { collectivityId: string }): IngestResult {
   const parsed = parseContractEvent(raw);
   if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, issues: parsed.issues };
   const { event } = parsed;
   if (writer && event.collectivity !== writer.collectivityId) {
     return { ok: false, status: 403, reason: `l’événement est pour la collectivité « ${event.collectivity} », le jeton est celui de « ${writer.collectivityId} »` };
   }
-  await producer.send({ topic, messages: [{ key: event.contractId, value: typeof raw === 'string' ? raw : raw.toString('utf8') }] });
   return { ok: true, eventId: event.eventId, contractId: event.contractId };
 }
+
+const text = (raw: string | Buffer) => (typeof raw === 'string' ? raw : raw.toString('utf8'));

@@ -5,8 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
-import { knownCollectivities, POLICIES_DIR, readPolicy, storeAllPolicies, storePolicy } from '../activities/policy';
+import { createReadStream } from 'node:fs';
+import { extname } from 'node:path';
+import { Argument, Command, Option } from 'commander';
+import { createPolicyActivities, knownCollectivities, POLICIES_DIR, readPolicy, storeAllPolicies, storePolicy } from '../activities/policy';
+import { lineText, summaryText } from '../imports/report';
+import { IMPORT_KINDS, runImport, type ImportKind } from '../imports/run';
 import { firstAdminLink } from '../web/auth/first-admin';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
@@ -178,6 +182,57 @@ system
       if (!(await revokeSystemToken(db, id))) throw new Error(`aucun jeton système valide : ${id}`);
       console.log(`✓ jeton système ${id} révoqué`);
     } finally {
+      await db.$disconnect();
+    }
+  });
+
+const FORMATS: Record<string, 'csv' | 'xlsx' | 'json'> = { '.csv': 'csv', '.txt': 'csv', '.xlsx': 'xlsx', '.json': 'json' };
+
+program
+  .command('importer')
+  .description('importe un fichier : programmation des achats (CSV, XLSX), DECP (JSON, format 2.0.3) ou personnes (CSV, XLSX). Sans --appliquer, rend seulement compte, ligne par ligne')
+  .addArgument(new Argument('<type>').choices(IMPORT_KINDS))
+  .argument('<fichier>')
+  .requiredOption('--collectivite <id>', 'identifiant de la collectivité (ex. clermont)')
+  .option('--appliquer', 'applique l’import (sinon : essai à blanc)')
+  .option('--lignes-valides', 'applique les lignes valides même si d’autres sont refusées')
+  .option('--tout-acheteur', 'DECP : accepte les marchés d’un autre acheteur que la collectivité (groupement, fusion)')
+  .option('--acheteur <courriel>', 'DECP : la personne qui suivra les contrats importés (un compte de la collectivité)')
+  .option('--service <nom>', 'DECP : le service acheteur des contrats importés')
+  .action(async (kind: ImportKind, file: string, opts: { collectivite: string; appliquer?: boolean; lignesValides?: boolean; toutAcheteur?: boolean; acheteur?: string; service?: string }) => {
+    const format = FORMATS[extname(file).toLowerCase()];
+    if (!format || (kind === 'decp') !== (format === 'json')) throw new Error(`format de fichier non pris en charge pour ${kind} : ${file} (${kind === 'decp' ? '.json' : '.csv ou .xlsx'})`);
+    await readFile(file).catch(() => {
+      throw new Error(`fichier illisible : ${file}`);
+    });
+    const config = loadConfig();
+    const db = createDb(config.databaseUrl);
+    const producer = createKafka(config.kafka, createLogger('cli', 'error')).producer(producerOptions);
+    try {
+      const known = await knownCollectivities(POLICIES_DIR);
+      if (!known.includes(opts.collectivite)) throw new Error(`collectivité inconnue : ${opts.collectivite} (connues : ${known.join(', ')})`);
+      const policy = await createPolicyActivities({ db, policiesDir: POLICIES_DIR }).loadPolicy(opts.collectivite);
+      let buyer: { name: string; email: string } | undefined;
+      if (opts.acheteur) {
+        const person = await db.user.findUnique({ where: { email: opts.acheteur.toLowerCase() } });
+        if (person?.collectivityId !== opts.collectivite) throw new Error(`--acheteur : aucun compte ${opts.acheteur} dans la collectivité ${opts.collectivite}`);
+        buyer = { name: person.name, email: person.email };
+      }
+      if (opts.appliquer && kind !== 'personnes') await producer.connect();
+      const summary = await runImport(
+        { db, producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents },
+        {
+          kind, open: () => createReadStream(file), format, policy, actor: 'ligne de commande', apply: !!opts.appliquer,
+          goodRowsOnly: opts.lignesValides, anyBuyer: opts.toutAcheteur, buyer, buyingService: opts.service,
+        },
+        (line) => {
+          if (line.outcome !== 'same') console.log(`  ${lineText(line)}`);
+        },
+      );
+      console.log(`${summary.held ? '✗' : '✓'} ${summaryText(summary)}`);
+      if (summary.held) process.exitCode = 1;
+    } finally {
+      await producer.disconnect();
       await db.$disconnect();
     }
   });

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../lib/config';
 import { freshDatabase } from '../../prisma/fresh-database';
@@ -32,5 +32,6 @@ async function prepareRun(): Promise<string> {
 
   await freshDatabase(testConfig().databaseUrl);
 
-  return writeWorkflowBundle(join(loadConfig().stackDir, 'test'));
+  // In this checkout, not in the stack's folder: two checkouts testing against one stack must not share a bundle.
+  return writeWorkflowBundle(fileURLToPath(new URL('../../.stack/test/', import.meta.url)));
 }

@@ -6,7 +6,7 @@ import { createRecordActivities } from '../../activities/records';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
 import { createDb, type Db } from '../../lib/db';
 import { createMailer } from '../../lib/mailer';
-import { contractLifecycle } from '../../workflows/contract-lifecycle';
+import { contractLifecycle, type ContractLifecycleInput } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
 import { LifecycleDriver } from './lifecycle-driver';
 import { timeSkippingEnv } from './temporal';
@@ -34,8 +34,9 @@ export async function lifecycleEnv() {
     env,
     db,
     taskQueue,
-    async start(contract: ContractFacts): Promise<LifecycleDriver> {
-      const started = await env.client.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract }] });
+    /** `extra`: the rest of the workflow's input, as the consumer gives it (a notified contract's award). */
+    async start(contract: ContractFacts, extra: Omit<ContractLifecycleInput, 'contract'> = {}): Promise<LifecycleDriver> {
+      const started = await env.client.workflow.start(contractLifecycle, { taskQueue, workflowId: contractWorkflowId(contract.id), args: [{ contract, ...extra }] });
       return new LifecycleDriver(env, env.client.workflow.getHandle(contractWorkflowId(contract.id)), started.firstExecutionRunId);
     },
     async teardown() {
