@@ -17,6 +17,7 @@ import { apiRoutes } from './routes/api';
 import { policyRoutes } from './routes/policy';
 import { contractFormRoutes } from './routes/contract-forms';
 import { firstAdminRoutes } from './routes/first-admin';
+import { importRoutes } from './routes/imports';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
 import { reportRoutes } from './routes/reports';
@@ -50,6 +51,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   adminRoutes(app, deps.db);
   policyRoutes(app, deps.db);
   contractFormRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
+  importRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode ?? 500;
