@@ -160,6 +160,12 @@ it('changes nothing when the same events are produced twice', async () => {
   const sentinel = event('bids.received', id);
   await producer.send({ topic: names.contractEvents, messages: [{ key: id, value: JSON.stringify(sentinel) }] });
   await eventually('the sentinel', async () => ((await audit(id, 'contract.noted')) === 2 ? true : undefined));
+  // Every signal taken (2 amendments, 2 publications, the sentinel) and every write done: writes of successive events
+  // run as separate activities, so the sentinel's can land before an earlier event's.
+  await eventually('the workflow settled', async () => {
+    const s = await client.workflow.getHandle(contractWorkflowId(id)).query(statusQuery);
+    return s.settled && s.signalsTaken >= 5 ? true : undefined;
+  });
   expect(await audit(id, 'contract.amended')).toBe(1);
   expect(await audit(id, 'contract.registered')).toBe(1);
   const runs = await client.workflow.count(`WorkflowId = '${contractWorkflowId(id)}'`).catch(() => ({ count: 1 }));
