@@ -22,14 +22,14 @@ export function createRecordActivities({ db, outboxTopics }: RecordDeps) {
         if (t.contract) await upsertContract(tx, t, t.contract);
         for (const task of t.tasks ?? []) {
           const data = {
-            status: task.status, answer: task.answer === undefined ? undefined : json(task.answer), answeredBy: task.answeredBy,
+            status: task.status, assigneeEmail: task.assigneeEmail, answer: task.answer === undefined ? undefined : json(task.answer), answeredBy: task.answeredBy,
             answeredAt: date(task.answeredAt), reminders: task.reminders, escalatedAt: date(task.escalatedAt),
           };
           await tx.task.upsert({
             where: { id: task.id },
             create: {
               id: task.id, contractId: t.contractId, kind: task.kind, phase: task.phase, year: task.year, title: task.title, why: task.why,
-              source: task.source, assigneeEmail: task.assigneeEmail, dueAt: new Date(task.dueAt), ...data,
+              source: task.source, dueAt: new Date(task.dueAt), ...data,
             },
             update: data,
           });

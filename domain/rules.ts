@@ -16,7 +16,8 @@ export interface CheckSpec {
   why: string;
   /** The SPASER passage it comes from. */
   source: string;
-  assignee: 'buyer' | 'manager';
+  /** Who is asked: the contract's buyer, its manager, or the insertion partner (who reports the hours, 003 action 10). */
+  assignee: 'buyer' | 'manager' | 'partner';
   /** The contract cannot go on without the answer: after escalation the workflow keeps waiting. */
   required?: boolean;
 }
@@ -237,8 +238,10 @@ export function executionChecks(ctx: CheckContext, year: number, nextReviewOn: s
   const checks = spec(ctx, 'annual-review', 'execution', `Revue annuelle du fournisseur (année ${year})`,
     'Revue systématique avec grille d’évaluation et plan de progrès ; collecte des données d’impact.');
   if (insertionPartnerInvited(ctx)) {
+    // The facilitator counts the hours and follows their execution (003 action 10: "propose les critères, réalise
+    // l'analyse, suit l'exécution"): it is asked first; the buyer only if it has not reported by the due date.
     checks.push(...spec(ctx, 'insertion-hours', 'execution', `Heures d’insertion réalisées (année ${year})`,
-      `Clause de ${ctx.decisions['insertion-clause']?.hours ?? '?'} heures : déclarer les heures réalisées cette année.`));
+      `Clause de ${ctx.decisions['insertion-clause']?.hours ?? '?'} heures : déclarer les heures réalisées cette année.`, 'partner'));
   }
   const award = ctx.decisions['award-record'];
   const expiring = award?.outcome === 'awarded' ? award.labelsHeld.filter((l) => l.validUntil <= nextReviewOn) : [];

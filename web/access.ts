@@ -32,9 +32,13 @@ export function taskScope(viewer: Viewer): Prisma.TaskWhereInput {
   return { contract: contractScope(viewer) };
 }
 
-/** A buyer answers the tasks put to them, a manager any task of their collectivity; partners only read. */
-export function mayAnswer(viewer: Viewer, task: { assigneeEmail: string; contract: { collectivityId: string } }): boolean {
+/**
+ * A buyer answers the tasks put to them, a manager any task of their collectivity, a partner the insertion hours of
+ * the contracts it follows (in its scope: `taskScope`), whoever is asked now; otherwise partners only read.
+ */
+export function mayAnswer(viewer: Viewer, task: { kind: string; assigneeEmail: string; contract: { collectivityId: string } }): boolean {
   if (task.contract.collectivityId !== viewer.collectivityId) return false;
+  if (viewer.role === 'partner') return task.kind === 'insertion-hours' && viewer.partnerId !== null;
   return viewer.role === 'manager' || (viewer.role === 'buyer' && task.assigneeEmail === viewer.email);
 }
 

@@ -18,6 +18,7 @@ import { policyRoutes } from './routes/policy';
 import { contractFormRoutes } from './routes/contract-forms';
 import { firstAdminRoutes } from './routes/first-admin';
 import { importRoutes } from './routes/imports';
+import { partnerRoutes } from './routes/partner';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
 import { reportRoutes } from './routes/reports';
@@ -52,6 +53,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   policyRoutes(app, deps.db);
   contractFormRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
   importRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
+  partnerRoutes(app, deps.db);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode ?? 500;

@@ -94,17 +94,29 @@ it('invites CREATIV’21 to the kickoff of a works contract with an insertion cl
   expect(invitation?.data).toMatchObject({ partner: 'CREATIV\'21', hours: 3000, contractor: 'BTP Côte-d’Or' });
   await d.answer('kickoff-meeting', answers.kickoff(awardedAt));
 
-  for (const hours of [1500, 1600]) {
-    await d.expectTasks(['annual-review', 'insertion-hours']);
-    await d.answerAll({ 'annual-review': answers.review, 'insertion-hours': answers.hours(hours) });
-  }
+  // Year 1: CREATIV'21 counts the hours and reports them itself (003 action 10).
+  const first = (await d.expectTasks(['annual-review', 'insertion-hours'])).openTasks.find((x) => x.kind === 'insertion-hours')!;
+  expect(first.assigneeEmail).toBe('clauses@creativ21.test');
+  await d.answer('annual-review', answers.review);
+  await d.answer('insertion-hours', answers.hours(1500), 'lea.roux@creativ21.test');
+  expect(await t.db.task.findUnique({ where: { id: first.id } })).toMatchObject({ status: 'answered', answeredBy: 'lea.roux@creativ21.test', assigneeEmail: 'clauses@creativ21.test' });
+  // Year 2: nothing reported by the due date: the same task goes to the buyer, not a second one.
+  const second = (await d.expectTasks(['annual-review', 'insertion-hours'])).openTasks.find((x) => x.kind === 'insertion-hours')!;
+  await d.answer('annual-review', answers.review);
+  await d.skip(Date.parse(second.dueAt) - (await t.env.currentTimeMs()) + 60_000);
+  const reassigned = (await d.expectTasks(['insertion-hours'])).openTasks[0]!;
+  expect(reassigned).toMatchObject({ id: second.id, assigneeEmail: 'alix.petit@dijon.test', reminders: 0 });
+  expect(await t.db.task.findUnique({ where: { id: second.id } })).toMatchObject({ assigneeEmail: 'alix.petit@dijon.test', status: 'open' });
+  expect(await t.db.auditEntry.count({ where: { contractId: contract.id, action: 'task.reassigned' } })).toBe(1);
+  await d.answer('insertion-hours', answers.hours(1600), 'alix.petit@dijon.test');
   expect(await d.expectClosed()).toBe('COMPLETED');
   const reported = await t.db.indicatorEvent.findMany({ where: { contractId: contract.id, indicator: 'insertion-hours' }, orderBy: { year: 'asc' } });
   // Each year's hours count in the calendar year of the review that reported them: award + 1 year, + 2 years.
   const startYear = new Date(awardedAt).getUTCFullYear();
   expect(reported.map((e) => [e.year, Number(e.value)])).toEqual([[startYear + 1, 1500], [startYear + 2, 1600]]);
   // One mail per question (the yearly reviews included) and the partner's invitation, each received once.
-  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 19, 'partner-kickoff': 1 });
+  // (and the year-2 hours question once more, to the buyer, when it was reassigned).
+  expect(await expectMailsDelivered(t.db, contract.id)).toMatchObject({ 'task-opened': 20, 'partner-kickoff': 1 });
   // With no manager named, Dijon's public procurement service receives escalations.
   expect((await d.status()).history.at(-1)?.action).toBe('contract.closed');
   await saveHistory('dijon-works-insertion', d);

@@ -40,7 +40,7 @@ const notFound = { title: 'Introuvable', text: 'Ce contrat ou cette tâche n’e
 export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void {
   app.get('/', async (req, reply) => {
     const viewer = await pageViewer(req, reply);
-    if (viewer) return reply.redirect(viewer.role === 'buyer' ? '/taches' : '/contrats');
+    if (viewer) return reply.redirect(viewer.role === 'buyer' ? '/taches' : viewer.role === 'partner' ? '/partenaire' : '/contrats');
   });
 
   // Public: the accessibility statement, with each collectivity's public-procurement service as the contact.
@@ -92,7 +92,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     const contract = await q.contract(db, viewer, req.params.id);
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
     const trail = await auditTrail(db, temporal, contract);
-    const canAnswer = (t: { assigneeEmail: string }) => mayAnswer(viewer, { ...t, contract });
+    const canAnswer = (t: { kind: string; assigneeEmail: string }) => mayAnswer(viewer, { ...t, contract });
     return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer, actions: viewer.role === 'manager' ? contractActions() : undefined }, viewer);
   });
 

@@ -55,8 +55,14 @@ export class Lifecycle {
     return this.facts.manager?.email ?? this.state.policy.contacts.publicProcurementService;
   }
 
-  assigneeEmail(assignee: 'buyer' | 'manager'): string {
+  assigneeEmail(assignee: 'buyer' | 'manager' | 'partner'): string {
+    if (assignee === 'partner') return this.insertionPartnerEmail ?? this.facts.buyer.email;
     return assignee === 'buyer' ? this.facts.buyer.email : this.escalationEmail;
+  }
+
+  get insertionPartnerEmail(): string | undefined {
+    const { partners, insertionPartner } = this.state.policy;
+    return partners.find((p) => p.id === insertionPartner)?.email;
   }
 
   throwIfEnded(): void {

@@ -15,6 +15,8 @@ export interface OpenTask extends TaskRecord {
   received?: ReceivedAnswer;
   /** When it was opened; its follow-up counts from here when it opens late. Absent before 'task-due-anchored'. */
   openedAt?: string;
+  /** Asked of the insertion partner first: who is asked instead if it has not answered by the due date. */
+  reassignTo?: string;
 }
 
 export interface HistoryItem {

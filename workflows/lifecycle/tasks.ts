@@ -71,10 +71,13 @@ async function openTask(lc: Lifecycle, spec: CheckSpec, id: string, year?: numbe
   const anchored = patched('task-due-anchored');
   const dueMs = anchored && dueOn ? toMs(dueOn) : Math.max(now + dueDelayMs(lc), dueOn ? toMs(dueOn) : 0);
   const dueAt = new Date(dueMs).toISOString();
+  // Histories recorded before: the insertion hours were asked of the buyer.
+  const partnerFirst = spec.assignee === 'partner' && lc.insertionPartnerEmail !== undefined && patched('insertion-hours-partner-first');
   const task: OpenTask = {
     id, kind: spec.kind, phase: spec.phase, year, title: spec.title, why: spec.why, source: spec.source,
-    assigneeEmail: lc.assigneeEmail(spec.assignee), dueAt, status: 'open', reminders: 0,
+    assigneeEmail: lc.assigneeEmail(partnerFirst ? 'partner' : spec.assignee === 'partner' ? 'buyer' : spec.assignee), dueAt, status: 'open', reminders: 0,
     ...(anchored ? { openedAt: new Date(now).toISOString() } : {}),
+    ...(partnerFirst ? { reassignTo: lc.facts.buyer.email } : {}),
   };
   lc.state.tasks[id] = task;
   if (dueMs <= now) lc.refreshOverdue();
@@ -94,7 +97,14 @@ async function waitForAnswer(lc: Lifecycle, task: OpenTask, atMs: number): Promi
 
 async function act(lc: Lifecycle, task: OpenTask, action: TaskAction): Promise<void> {
   const r = lc.recorder;
-  if (action === 'remind') {
+  if (action === 'remind' && task.reassignTo) {
+    // Not reported by the due date: the same task goes to the buyer, rather than a second one.
+    const from = task.assigneeEmail;
+    task.assigneeEmail = task.reassignTo;
+    delete task.reassignTo;
+    r.log('system', 'task.reassigned', `Sans déclaration du partenaire, question posée à l’acheteur : ${task.title}`, { taskId: task.id, from, to: task.assigneeEmail })
+      .notify({ kind: 'task-opened', to: [task.assigneeEmail], cc: [from], taskId: task.id, data: { title: task.title, why: `${task.why} Le partenaire n’a pas déclaré ces heures à l’échéance.`, source: task.source, dueAt: task.dueAt } });
+  } else if (action === 'remind') {
     task.reminders += 1;
     r.log('system', 'task.reminded', `Relance n°${task.reminders} : ${task.title}`, { taskId: task.id })
       .notify({ kind: 'task-reminder', to: [task.assigneeEmail], taskId: task.id, data: { title: task.title, dueAt: task.dueAt, reminder: task.reminders } });
