@@ -33,7 +33,8 @@ const UNTIL: Record<Story, CheckKind[] | 'all'> = {
   consultation: ['programming-questionnaire', 'cad-review', 'sourcing'],
   programming: [], later: [],
 };
-const WITHOUT: Partial<Record<Story, CheckKind[]>> = { execution: ['annual-review'], kickoff: ['kickoff-meeting'] };
+// The execution story's yearly questions stay open: its review (overdue) and the hours the insertion partner reports.
+const WITHOUT: Partial<Record<Story, CheckKind[]>> = { execution: ['annual-review', 'insertion-hours'], kickoff: ['kickoff-meeting'] };
 
 const OBJECTS: Record<string, [string, ContractFacts['nature'], string, number][]> = {
   clermont: [

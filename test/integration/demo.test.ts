@@ -14,6 +14,7 @@ import { createLogger } from '../../lib/logger';
 import { loadDemo } from '../../load/demo';
 import { freshDatabase } from '../../prisma/fresh-database';
 import { createConsumerApp } from '../../workers/consumer';
+import { accessibilityProblems } from '../support/accessibility';
 import { launchBrowser } from '../support/browser';
 import { testConfig, uniqueId } from '../support/env';
 import { eventually } from '../support/eventually';
@@ -94,6 +95,34 @@ it('loads contracts in every phase through the product’s doors, then adds noth
   expect((await again.goto(buyerLink))?.status()).toBe(403);
   await again.context().close();
 }, 600_000);
+
+it('the insertion partner sees only its contracts and reports a year’s hours; the task closes with it as the one who answered, counted once', async () => {
+  const { links } = await load();
+  const link = links.find((l) => l.role === 'partner' && l.collectivity.startsWith('Dijon'))!;
+  const partner = await (await browser.newContext()).newPage();
+  await partner.goto(link.url);
+  expect(new URL(partner.url()).pathname).toBe('/partenaire');
+  expect(await accessibilityProblems(partner)).toEqual([]);
+  const listed = await partner.locator('#insertion tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.contract));
+  expect(listed).toContain(`${prefix}-DIJON-03`);
+  // Only its collectivity's contracts, and only those it follows (linked to CREATIV'21).
+  const followed = await env.db.contractPartner.findMany({ where: { partnerId: 'creativ21', collectivityId: 'dijon' }, select: { contractId: true } });
+  expect(listed.every((id) => followed.some((f) => f.contractId === id))).toBe(true);
+
+  const execution = `${prefix}-DIJON-03`;
+  await partner.locator(`tr[data-contract="${execution}"]`).getByRole('link', { name: 'déclarer les heures' }).click();
+  await partner.getByLabel('Nombre d’heures d’insertion').fill('350');
+  await partner.getByRole('button', { name: 'Envoyer la réponse' }).click();
+  expect(await partner.locator('h1').textContent()).toBe('Réponse enregistrée');
+  const email = (await env.db.user.findUniqueOrThrow({ where: { email: 'partenaire.demo@dijon.test' } })).email;
+  const task = await eventually('the hours task closed', () => env.db.task.findFirst({ where: { contractId: execution, kind: 'insertion-hours', status: 'answered' } }).then((t) => t ?? undefined));
+  expect(task).toMatchObject({ answeredBy: email, answer: { hours: 350 } });
+  const counted = await eventually('the hours counted', () => env.db.indicatorEvent.findMany({ where: { contractId: execution, indicator: 'insertion-hours' } }).then((e) => (e.length ? e : undefined)));
+  expect(counted.map((e) => Number(e.value))).toEqual([350]);
+  const csv = await partner.request.get(`${env.url}/partenaire/heures.csv`);
+  expect(await csv.text()).toContain(`${execution};`);
+  await partner.context().close();
+}, 300_000);
 
 it('from the demo’s links: a buyer answers, a manager registers a contract and suspends another, an administrator adds a person and publishes a policy', async () => {
   const { links } = await load();
