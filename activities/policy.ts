@@ -25,7 +25,9 @@ export function createPolicyActivities({ db, policiesDir }: PolicyDeps) {
   return {
     async loadPolicy(collectivityId: string): Promise<Policy> {
       const fromFile = await readPolicy(policiesDir, collectivityId);
-      await storePolicy(db, fromFile);
+      // A stored version is kept as it was: one read instead of a transaction per contract (an import starts hundreds).
+      const key = { collectivityId_version: { collectivityId, version: fromFile.version } };
+      if (!(await db.policyVersion.findUnique({ where: key, select: { version: true } }))) await storePolicy(db, fromFile);
       return (await latestPolicy(db, collectivityId)) ?? fromFile;
     },
   };

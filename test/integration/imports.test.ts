@@ -102,7 +102,8 @@ it('a 500-row programme with 5 bad rows: the dry run names them; applied, 495 wo
   const applied = await run({ ...options, apply: true, goodRowsOnly: true });
   expect(applied.summary).toMatchObject({ applied: true, counts: { create: 495, refuse: 5 } });
   const mine = { id: { startsWith: `PROG-clermont-${ref}-` } };
-  await eventually('495 contracts registered', async () => ((await db.contract.count({ where: mine })) === 495 ? true : undefined), 60_000);
+  // 495 workflows start and write their row: minutes on a loaded two-core machine, seconds alone.
+  await eventually('495 contracts registered', async () => ((await db.contract.count({ where: mine })) === 495 ? true : undefined), 240_000);
   const sample = await db.contract.findUniqueOrThrow({ where: { id: `PROG-clermont-${ref}-2` } });
   expect(sample).toMatchObject({ object: 'Nettoyage du site n°2', procedure: 'appel-offres', collectivityId: 'clermont', phase: 'programming' });
   expect(Number(sample.estimatedAmountHt)).toBe(2250.5);
@@ -111,7 +112,7 @@ it('a 500-row programme with 5 bad rows: the dry run names them; applied, 495 wo
 
   const again = await run({ ...options, apply: true, goodRowsOnly: true });
   expect(again.summary).toEqual({ counts: { create: 0, change: 0, same: 495, refuse: 5 }, applied: true });
-});
+}, 300_000);
 
 /** The official example of the DECP format, its ids made this run's own (workflow ids outlive a test database). */
 function decpExample(suffix: string, modified = true): string {
