@@ -1,3 +1,4 @@
+import { createDigestActivities } from './digest';
 import { createMailActivities, type MailDeps } from './mail';
 import { createPolicyActivities, type PolicyDeps } from './policy';
 import { createRecordActivities, type RecordDeps } from './records';
@@ -12,5 +13,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createRecordActivities(deps),
     ...createMailActivities(deps),
+    ...createDigestActivities(deps),
   };
 }

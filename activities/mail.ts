@@ -16,7 +16,7 @@ import type { Transporter } from 'nodemailer';
 import type { NotificationKind } from '../domain/records';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import type { Notification } from '../prisma/generated/client';
+import { Prisma, type Notification } from '../prisma/generated/client';
 import { TaskLinks } from '../mail/links';
 import { renderMail, type MailContext } from '../mail/render';
 
@@ -30,9 +30,13 @@ export interface MailDeps {
 }
 
 export interface DeliveryResult {
-  status: 'sent' | 'already-sent';
+  /** `digested`: held for the recipient's Monday digest instead (activities/digest.ts). */
+  status: 'sent' | 'already-sent' | 'digested';
   messageId: string;
 }
+
+/** The mails a person may take in their weekly digest instead: questions, reminders, escalations. */
+const DIGESTIBLE = new Set(['task-opened', 'task-reminder', 'task-escalation']);
 
 /** The mail activities' settings, from the product's config. */
 export function mailDeps(config: Config, db: Db, mailer: Transporter): MailDeps {
@@ -40,7 +44,7 @@ export function mailDeps(config: Config, db: Db, mailer: Transporter): MailDeps 
 }
 
 /** SMTP errors raised before the message was handed over: nothing was delivered, the claim can go. */
-const NOT_DELIVERED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE', 'ETLS', 'EREQUIRETLS']);
+export const NOT_DELIVERED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE', 'ETLS', 'EREQUIRETLS']);
 
 /** The mail's Message-ID: the same for every attempt at one notification. */
 export function messageIdOf(notificationId: string, domain = 'spaser.local'): string {
@@ -52,7 +56,8 @@ export function createMailActivities(deps: MailDeps) {
   return {
     async deliverMail(notificationId: string): Promise<DeliveryResult> {
       const messageId = messageIdOf(notificationId);
-      const attempt = await claim(db, notificationId, leaseMs, messageId);
+      if (await heldForDigest(db, notificationId)) return { status: 'digested', messageId };
+      const attempt = await claim(db, 'notifications', notificationId, leaseMs, messageId);
       if (attempt === undefined) {
         const row = await db.notification.findUnique({ where: { id: notificationId }, select: { status: true } });
         if (!row) throw ApplicationFailure.nonRetryable(`notification inconnue : ${notificationId}`, 'NotificationNotFound');
@@ -93,7 +98,7 @@ export function createMailActivities(deps: MailDeps) {
 }
 
 /** Retries a write once a second for up to `forMs` (an activity heartbeating meanwhile keeps its attempt). */
-async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise<T> {
+export async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise<T> {
   const deadline = Date.now() + forMs;
   for (;;) {
     try {
@@ -105,10 +110,24 @@ async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise
   }
 }
 
-/** Takes the mail for one attempt if nobody holds it; returns the attempt number, or undefined. */
-async function claim(db: Db, id: string, leaseMs: number, messageId: string): Promise<number | undefined> {
+/**
+ * A question, reminder or escalation whose recipients all chose the Monday digest ("Mes préférences") is not sent on
+ * its own: marked `digested`, it is in their next digest. Decided once, at the first attempt.
+ */
+async function heldForDigest(db: Db, id: string): Promise<boolean> {
+  const n = await db.notification.findUnique({ where: { id }, select: { kind: true, to: true, status: true } });
+  if (n?.status === 'digested') return true;
+  if (!n || n.status !== 'pending' || !DIGESTIBLE.has(n.kind)) return false;
+  const digest = await db.user.count({ where: { email: { in: n.to }, mailDigest: true, deactivatedAt: null } });
+  if (digest < n.to.length) return false;
+  const { count } = await db.notification.updateMany({ where: { id, status: 'pending' }, data: { status: 'digested' } });
+  return count === 1;
+}
+
+/** Takes a mail (a notification, a digest) for one attempt if nobody holds it; returns the attempt number, or undefined. */
+export async function claim(db: Db, table: 'notifications' | 'mail_digests', id: string, leaseMs: number, messageId: string): Promise<number | undefined> {
   const rows = await db.$queryRaw<{ attempts: number }[]>`
-    UPDATE notifications
+    UPDATE ${Prisma.raw(table)}
        SET status = 'sending', attempts = attempts + 1, message_id = ${messageId},
            lease_until = now() + make_interval(secs => ${leaseMs / 1000})
      WHERE id = ${id}

@@ -77,3 +77,31 @@ export function renderMail(ctx: MailContext): RenderedMail {
     text: textEngine.render(`./${name}.txt.eta`, it),
   };
 }
+
+export interface DigestQuestion {
+  title: string;
+  contract: string;
+  contractId: string;
+  dueAt: Date;
+  url: string;
+}
+
+/** A person's week: their questions by urgency, and for a manager the escalations by buying service. */
+export interface DigestContext {
+  name: string;
+  collectivity: string;
+  week: Date;
+  overdue: DigestQuestion[];
+  dueThisWeek: DigestQuestion[];
+  fresh: DigestQuestion[];
+  escalations: { service: string; tasks: { title: string; contract: string; contractId: string; dueAt: Date; assignee: string }[] }[];
+  items: number;
+  tasksUrl: string;
+  preferencesUrl: string;
+}
+
+export function renderDigest(ctx: DigestContext): RenderedMail {
+  const subject = `Vos questions de la semaine du ${longDate.format(ctx.week)}`;
+  const it = { ...ctx, fmt, subject };
+  return { subject: `[SPASER] ${subject}`, html: htmlEngine.render('./weekly-digest.html.eta', it), text: textEngine.render('./weekly-digest.txt.eta', it) };
+}

@@ -19,6 +19,7 @@ import { contractFormRoutes } from './routes/contract-forms';
 import { firstAdminRoutes } from './routes/first-admin';
 import { importRoutes } from './routes/imports';
 import { partnerRoutes } from './routes/partner';
+import { preferenceRoutes } from './routes/preferences';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
 import { reportRoutes } from './routes/reports';
@@ -54,6 +55,7 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   contractFormRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
   importRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);
   partnerRoutes(app, deps.db);
+  preferenceRoutes(app, deps.db);
 
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode ?? 500;

@@ -5,6 +5,8 @@
 import { loadConfig } from '../lib/config';
 import { createLogger } from '../lib/logger';
 import { applyMigrations } from '../prisma/migrate';
+import { connectTemporal } from '../lib/temporal';
+import { ensureDigestSchedule } from './digest-schedule';
 import { firstRun } from './first-run';
 import { stackUp } from '../stack/stack';
 import { createConsumerApp } from './consumer';
@@ -21,6 +23,8 @@ try {
   const applied = await applyMigrations(config.databaseUrl);
   logger.info(applied.length ? `migrations appliquées : ${applied.join(', ')}` : 'base à jour');
   await firstRun(config, logger);
+  const temporal = await connectTemporal(config.temporal);
+  await ensureDigestSchedule(temporal, config.temporal.taskQueue).finally(() => temporal.connection.close());
   installTemporalLogger(logger);
   const worker = await createWorkerApp(config, logger.child({ process: 'worker' }));
   const consumer = await createConsumerApp(config, logger.child({ process: 'consumer' }));
