@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { Command } from 'commander';
 import { freshBenchDatabase } from './db';
+import { benchImports, type SizeRun } from './imports';
 import { benchKafka } from './kafka';
 import { benchLifecycles, type LifecycleRun } from './lifecycles';
 import { benchMemory } from './memory';
@@ -11,16 +12,17 @@ import { loadConfig } from '../lib/config';
 import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
-  .option('--only <parts>', 'lifecycles,report,kafka,memory (comma-separated)', 'lifecycles,report,kafka,memory')
+  .option('--only <parts>', 'lifecycles,report,kafka,memory,imports (comma-separated)', 'lifecycles,report,kafka,memory,imports')
   .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
   .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--kafka-rates <rates>', 'event rates of the Kafka latency measure, per second', '200,50')
   .option('--open <count>', 'open workflows of the memory measure', '10000')
   .option('--cached <count>', 'sticky cache of the memory measure\'s worker (default: WORKER_MAX_CACHED_WORKFLOWS)')
+  .option('--import-rows <count>', 'rows of the programme file of the import measure (its memory is compared with a tenth of it)', '10000')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .parse();
-const { only, out, sizes, twoWorkers, kafkaRates, open, cached } = program.opts<{
-  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string;
+const { only, out, sizes, twoWorkers, kafkaRates, open, cached, importRows } = program.opts<{
+  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string; importRows: string;
 }>();
 const parts = new Set(only.split(','));
 
@@ -108,6 +110,36 @@ if (parts.has('memory')) {
   } finally {
     await temporal.connection.close();
   }
+}
+
+if (parts.has('imports')) {
+  say('Import de la programmation…');
+  const large = Number(importRows);
+  const small = Math.max(1, Math.round(large / 10));
+  const i = await benchImports(loadConfig(), await freshBenchDatabase(), { sizes: [small, large] });
+  results.imports = i;
+  const [s, l] = i.sizes as [SizeRun, SizeRun];
+  const n = l.rows.toLocaleString('fr-FR');
+  const perS = (x: number) => `${Math.round(x).toLocaleString('fr-FR')} lignes/s`;
+  // Flat memory: the import of 10,000 rows holds as much as that of 1,000 (live heap: sampled after a full GC).
+  const liveGrowth = ({ memory: { live } }: SizeRun) => live.peakHeapMiB - live.startHeapMiB;
+  const mem = (r: SizeRun) => `tas vivant +${liveGrowth(r).toFixed(1)} Mio (${Math.round(r.memory.live.peakHeapMiB)} Mio) · pic RSS ${Math.round(r.memory.asRun.peakRssMiB)} Mio (départ ${Math.round(r.memory.asRun.startRssMiB)})`;
+  const ratio = (m: (r: SizeRun) => number) => (m(l) / m(s)).toFixed(2);
+  rows.push({
+    mesure: `import programmation, essai à blanc, ${n} lignes (lecture + comparaison à la base)`,
+    produit: `${perS(l.dryRun.rowsPerS)} (${l.dryRun.seconds.toFixed(1)} s, meilleur de ${l.rounds})`, plancher: `${perS(l.floor.csvRowsPerS)} (csv-parse seul)`,
+    rapport: `${(l.dryRun.rowsPerS / l.floor.csvRowsPerS).toFixed(2)}×`, cible: '—',
+  });
+  rows.push({
+    mesure: `import programmation appliqué, ${n} lignes (relecture + événements Kafka)`,
+    produit: `${perS(l.apply.rowsPerS)} (${l.apply.seconds.toFixed(1)} s, meilleur de ${l.rounds})`, plancher: `${perS(l.floor.kafkaRowsPerS)} (csv-parse + kafkajs nu)`,
+    rapport: `${(l.apply.rowsPerS / l.floor.kafkaRowsPerS).toFixed(2)}×`, cible: '—',
+  });
+  rows.push({
+    mesure: `mémoire de l’import, ${n} lignes (essai puis application)`,
+    produit: mem(l), plancher: `${mem(s)} (${s.rows.toLocaleString('fr-FR')} lignes)`,
+    rapport: `${ratio((r) => r.memory.live.peakHeapMiB)}× (tas vivant) · ${ratio((r) => r.memory.asRun.peakRssMiB)}× (RSS)`, cible: 'plate (≈ 1×)',
+  });
 }
 
 console.table(rows);
