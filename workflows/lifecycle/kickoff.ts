@@ -16,7 +16,7 @@ export function scheduleKickoff(lc: Lifecycle, schedule: KickoffSchedule, actor:
   const { state } = lc;
   const r = lc.recorder;
   if (kickoffHeld(state.decisions) || PHASES.indexOf(state.contract.phase) > PHASES.indexOf('kickoff')) {
-    r.log(actor, 'event.ignored', `Date de réunion de lancement ignorée (${describeSchedule(schedule)}) : la réunion de lancement a eu lieu`);
+    r.log(actor, 'event.ignored', `Date de réunion de lancement ignorée (${describeSchedule(schedule)}) : le lancement du marché est passé`);
     return;
   }
   const previous = state.kickoff;
