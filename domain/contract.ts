@@ -38,6 +38,8 @@ export const SupplierSchema = z.object({
   region: z.string().optional(),
   /** The supplier's commune, for the collectivity's own territory level (policy collectivity.communes). */
   commune: z.string().min(1).optional(),
+  /** Who to invite to the kickoff meeting on the contractor's side (an iCalendar invitation). */
+  contact: person.optional(),
 });
 export type Supplier = z.infer<typeof SupplierSchema>;
 

@@ -45,7 +45,10 @@ export interface ContractRecord {
   considerations?: { social: string[]; environmental: string[] };
 }
 
-export type NotificationKind = 'task-opened' | 'task-reminder' | 'task-escalation' | 'partner-kickoff' | 'partner-update' | 'partner-phase';
+export type NotificationKind =
+  | 'task-opened' | 'task-reminder' | 'task-escalation' | 'partner-kickoff' | 'partner-update' | 'partner-phase'
+  /** The kickoff meeting in the attendees' calendars (iCalendar REQUEST, its update, its CANCEL): domain/kickoff.ts. */
+  | 'kickoff-invitation' | 'kickoff-update' | 'kickoff-cancel';
 
 /** A mail to send, recorded with the state change it comes from; sent once (deterministic id). */
 export interface NotificationRecord {

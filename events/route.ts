@@ -42,6 +42,7 @@ export function toSignal(e: Exclude<ContractEventMessage, { type: 'contract.regi
   const base = { eventId: e.eventId, by: e.source };
   switch (e.type) {
     case 'contract.amended': return { ...base, type: 'amended', ...e.payload };
+    case 'kickoff.scheduled': return { ...base, type: 'kickoff-scheduled', ...e.payload };
     case 'contract.suspended': return { ...base, type: 'suspended', reason: e.payload.reason };
     case 'contract.resumed': return { ...base, type: 'resumed' };
     case 'contract.terminated': return { ...base, type: 'terminated', reason: e.payload.reason };

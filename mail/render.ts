@@ -1,7 +1,9 @@
 /** Turns a recorded notification into the mail people read: French subject, HTML and plain text, from Eta templates. */
 import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { describeSchedule, type KickoffInvitation } from '../domain/kickoff';
 import type { NotificationKind } from '../domain/records';
+import { kickoffCalendar, type CalendarPart } from './ical';
 
 export interface MailTask {
   id: string;
@@ -30,6 +32,8 @@ export interface RenderedMail {
   subject: string;
   html: string;
   text: string;
+  /** The kickoff meeting as iCalendar: nodemailer's `icalEvent` (text/calendar alternative and .ics attachment). */
+  icalEvent?: CalendarPart;
 }
 
 const views = fileURLToPath(new URL('./templates', import.meta.url));
@@ -41,10 +45,14 @@ const fmt = {
   date: (d: Date | string | undefined) => (d ? longDate.format(new Date(d)) : 'à préciser'),
   hours: (h: unknown) => (typeof h === 'number' ? `${h.toLocaleString('fr-FR')} heures` : 'à préciser'),
   euros: (n: unknown) => (typeof n === 'number' ? `${n.toLocaleString('fr-FR')} € HT` : 'à préciser'),
+  schedule: describeSchedule,
 };
+
+const isKickoff = (kind: NotificationKind) => kind.startsWith('kickoff-');
 
 /** The template of a notification: a yearly review request reads differently from the other questions. */
 function templateOf(ctx: MailContext): string {
+  if (isKickoff(ctx.kind)) return 'kickoff';
   return ctx.kind === 'task-opened' && ctx.task?.kind === 'annual-review' ? 'annual-review' : ctx.kind;
 }
 
@@ -63,6 +71,12 @@ function subjectOf(ctx: MailContext): string {
       return `Lancement d’un marché avec clause d’insertion : ${contract.object}`;
     case 'partner-phase':
       return `Pour avis, ${String(data.phaseName ?? 'étape en cours')} : ${contract.object}`;
+    case 'kickoff': {
+      const when = describeSchedule(data as unknown as KickoffInvitation);
+      if (ctx.kind === 'kickoff-cancel') return `Annulée : réunion de lancement du ${when} – ${contract.object}`;
+      if (ctx.kind === 'kickoff-update') return `Réunion de lancement modifiée, ${when} – ${contract.object}`;
+      return `Invitation : réunion de lancement du ${when} – ${contract.object}`;
+    }
     default:
       return `${String(data.what ?? 'Changement')} : ${contract.object}`;
   }
@@ -75,6 +89,7 @@ export function renderMail(ctx: MailContext): RenderedMail {
     subject: `[SPASER] ${it.subject}`,
     html: htmlEngine.render(`./${name}.html.eta`, it),
     text: textEngine.render(`./${name}.txt.eta`, it),
+    ...(isKickoff(ctx.kind) ? { icalEvent: kickoffCalendar(ctx.data as unknown as KickoffInvitation, calendarDescription(ctx)) } : {}),
   };
 }
 
@@ -104,4 +119,10 @@ export function renderDigest(ctx: DigestContext): RenderedMail {
   const subject = `Vos questions de la semaine du ${longDate.format(ctx.week)}`;
   const it = { ...ctx, fmt, subject };
   return { subject: `[SPASER] ${subject}`, html: htmlEngine.render('./weekly-digest.html.eta', it), text: textEngine.render('./weekly-digest.txt.eta', it) };
+}
+
+/** What the calendar entry itself says, for people who only see their calendar. */
+function calendarDescription({ collectivity, contract, data }: MailContext): string {
+  const contractor = typeof data.contractor === 'string' ? `\nTitulaire : ${data.contractor}` : '';
+  return `${collectivity} : réunion de lancement du marché ${contract.id}, « ${contract.object} ».${contractor}\nAcheteur : ${contract.buyerName} <${contract.buyerEmail}>`;
 }

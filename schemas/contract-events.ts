@@ -29,6 +29,14 @@ export const PAYLOADS = {
     }),
   },
   'purchase-order.issued': { 1: z.object({ reference: z.string().min(1), amountHT: z.number().positive(), issuedOn: isoDate }) },
+  /** The buyer sets or moves the kickoff meeting: the attendees get an iCalendar invitation, then its updates. */
+  'kickoff.scheduled': {
+    1: z.object({
+      on: isoDate,
+      at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'heure au format HH:MM (heure de Paris)').optional(),
+      place: z.string().min(2).max(200).optional(),
+    }),
+  },
   'contract.suspended': { 1: z.object({ reason }) },
   'contract.resumed': { 1: z.object({}) },
   'contract.terminated': { 1: z.object({ reason, effectiveOn: isoDate.optional() }) },

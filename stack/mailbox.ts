@@ -40,6 +40,13 @@ export class Mailbox {
     return (await res.json()) as MailDetail;
   }
 
+  /** The message as received (RFC 5322): the parts the summary leaves out, such as a text/calendar alternative. */
+  async raw(id: string): Promise<string> {
+    const res = await fetch(`${this.apiUrl}/api/v1/message/${id}/raw`);
+    if (!res.ok) throw new Error(`mail API answered ${res.status}`);
+    return res.text();
+  }
+
   /** Every message matching `match`, once at least `count` of them have arrived. */
   async waitFor(match: (m: MailSummary) => boolean, { count = 1, timeoutMs = 15_000 } = {}): Promise<MailSummary[]> {
     const deadline = Date.now() + timeoutMs;

@@ -13,6 +13,7 @@ import type { PolicyActivities } from '../activities/policy';
 import { Lifecycle, LifecycleEnded } from './lifecycle/context';
 import { applyEvent, type ContractEvent } from './lifecycle/events';
 import { executionYears } from './lifecycle/execution';
+import { cancelKickoff, inviteToKickoff } from './lifecycle/kickoff';
 import { notifyPhase } from './lifecycle/notices';
 import type { LifecycleState, OpenTask } from './lifecycle/state';
 import { takeAnswerToTaskId, upgradeEarlyAnswers } from './lifecycle/intake';
@@ -46,6 +47,8 @@ export interface LifecycleStatus {
   yearsReviewed: number;
   ended?: LifecycleState['ended'];
   sleepingUntil?: string;
+  /** The kickoff date the buyer set, and its calendar invitation's sequence. */
+  kickoff?: LifecycleState['kickoff'];
   /** Answer and event signals taken so far: a sender reads it before and waits until it has grown. */
   signalsTaken: number;
   /** True when no write is in flight: the workflow waits only on people, events or the calendar. */
@@ -222,10 +225,14 @@ async function award(lc: Lifecycle): Promise<void> {
   await runChecks(lc, checks, onAnswer(lc));
 }
 
-/** Kickoff; with an insertion clause the partner is invited (003 actions 8, 10). */
+/**
+ * Kickoff; with an insertion clause the partner is invited (003 actions 8, 10). A date the buyer set earlier goes to
+ * the attendees' calendars now; one set during the phase goes at once (lifecycle/kickoff.ts).
+ */
 async function kickoff(lc: Lifecycle): Promise<void> {
   await lc.enterPhase('kickoff');
   if (rules.insertionPartnerInvited(lc.checkContext)) await invitePartner(lc);
+  await inviteToKickoff(lc);
   const checks = rules.kickoffChecks(lc.checkContext);
   await notifyPhase(lc, 'kickoff', checks);
   await runChecks(lc, checks, onAnswer(lc));
@@ -306,6 +313,7 @@ async function closure(lc: Lifecycle, status: 'closed' | 'terminated' | 'unsucce
     delete state.tasks[task.id];
     (state.closedTasks ??= []).push(task.id);
   }
+  cancelKickoff(lc);
   await lc.recorder.contract().log('system', `contract.${status}`, `Clôture : ${reason}`, { status, reason }).flush();
 }
 
@@ -330,6 +338,7 @@ function status(lc: Lifecycle): LifecycleStatus {
     openTasks: Object.values(state.tasks).filter((t) => t.status === 'open' && !t.received).map(({ received: _r, ...t }) => t),
     ended: state.ended,
     sleepingUntil: state.sleepingUntil,
+    kickoff: state.kickoff,
     signalsTaken: state.signalsTaken ?? 0,
     settled: lc.settled,
   };

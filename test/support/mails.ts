@@ -13,6 +13,9 @@ const SUBJECTS: Record<string, RegExp> = {
   'partner-kickoff': /^\[SPASER\] Lancement d’un marché avec clause d’insertion/,
   'partner-update': /^\[SPASER\] /,
   'partner-phase': /^\[SPASER\] Pour avis, /,
+  'kickoff-invitation': /^\[SPASER\] Invitation : réunion de lancement du /,
+  'kickoff-update': /^\[SPASER\] Réunion de lancement modifiée, /,
+  'kickoff-cancel': /^\[SPASER\] Annulée : réunion de lancement du /,
 };
 
 /**

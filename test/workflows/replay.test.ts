@@ -9,7 +9,8 @@ const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 it('has recorded histories to replay', () => {
   // 5 before mail delivery (patch "deliver-mail"), 5 answered by the retired update, 5 by the signal before the phase
   // notices (patches "partner-phase-notices", "label-recheck-timing", "programming-due-j14"), 5 with them, 2 of label
-  // re-checks and partner phases, 4 of the answer intake, 1 from the fault suite.
+  // re-checks and partner phases, 4 of the answer intake, 1 from the fault suite, 2 of kickoff calendar invitations
+  // (patch "kickoff-calendar").
   expect(files.length).toBeGreaterThanOrEqual(37);
 });
 

@@ -91,6 +91,11 @@ export const FIELD_LABELS: Record<string, string> = {
   buyer: 'Acheteur',
   manager: 'Responsable (facultatif)',
   email: 'Adresse électronique',
+  contact: 'Contact chez le titulaire (invité à la réunion de lancement)',
+  // The kickoff meeting (kickoff.scheduled).
+  on: 'Date de la réunion de lancement',
+  at: 'Heure (HH:MM, heure de Paris)',
+  place: 'Lieu',
 };
 
 export const VALUE_LABELS: Record<string, string> = {

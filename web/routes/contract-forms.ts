@@ -1,7 +1,8 @@
 /**
  * Contracts in the browser: a buyer or a manager registers a contract, a manager records what happens to it
- * (amendment, suspension, resumption, termination, unsuccessful procedure). Each form becomes the same event as
- * the Kafka path, validated by the same schemas and produced by the same ingestion code, with the person as source.
+ * (amendment, suspension, resumption, termination, unsuccessful procedure), the contract's buyer or a manager sets its
+ * kickoff meeting. Each form becomes the same event as the Kafka path, validated by the same schemas and produced by
+ * the same ingestion code, with the person as source.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -15,18 +16,32 @@ import { answerFromForm, schemaFields, type Field, type FormBody } from '../form
 import * as q from '../queries';
 import { page } from '../render';
 
-/** The events a manager records from a contract's page, with the French name of each action. */
+/**
+ * The events recorded from a contract's page, with the French name of each action. Managers take them all; the
+ * contract's own buyer takes those marked `buyer`.
+ */
 export const CONTRACT_ACTIONS = {
+  lancement: { type: 'kickoff.scheduled', label: 'Fixer la réunion de lancement', buyer: true },
   avenant: { type: 'contract.amended', label: 'Enregistrer un avenant' },
   suspension: { type: 'contract.suspended', label: 'Suspendre le marché' },
   reprise: { type: 'contract.resumed', label: 'Reprendre le marché' },
   resiliation: { type: 'contract.terminated', label: 'Résilier le marché' },
   infructueux: { type: 'procedure.unsuccessful', label: 'Déclarer la procédure infructueuse' },
-} as const satisfies Record<string, { type: EventType; label: string }>;
+} as const satisfies Record<string, { type: EventType; label: string; buyer?: boolean }>;
 type ActionName = keyof typeof CONTRACT_ACTIONS;
 
-/** The action forms of a contract's page, each from its event's payload schema. */
-export const contractActions = () => Object.entries(CONTRACT_ACTIONS).map(([name, a]) => ({ name, label: a.label, fields: schemaFields(PAYLOADS[a.type][1]) }));
+/** Who may take an action on a contract: a manager of its collectivity (the scope checks it), or its own buyer. */
+function mayAct(viewer: Viewer, action: object | undefined, contract?: { buyerEmail: string }): boolean {
+  if (viewer.role === 'manager') return true;
+  const forBuyer = action !== undefined && 'buyer' in action && action.buyer === true;
+  return viewer.role === 'buyer' && forBuyer && (!contract || contract.buyerEmail === viewer.email);
+}
+
+/** The action forms of a contract's page the person may use, each from its event's payload schema. */
+export const contractActions = (viewer: Viewer, contract: { buyerEmail: string }) =>
+  Object.entries(CONTRACT_ACTIONS)
+    .filter(([, a]) => mayAct(viewer, a, contract))
+    .map(([name, a]) => ({ name, label: a.label, fields: schemaFields(PAYLOADS[a.type][1]) }));
 
 const REFERENCE: Field = { type: 'text', name: 'reference', label: 'Référence du marché', required: true, long: false };
 const registrationFields = (): Field[] => [REFERENCE, ...schemaFields(PAYLOADS['contract.registered'][1])];
@@ -76,10 +91,11 @@ export function contractFormRoutes(app: FastifyInstance, db: Db, producer: Produ
   app.post<{ Params: { id: string; action: string }; Body: FormBody }>('/contrats/:id/actions/:action', async (req, reply) => {
     const viewer = await pageViewer(req, reply);
     if (!viewer) return reply;
-    if (viewer.role !== 'manager') return refuse(reply, viewer, 'Ces actions sont réservées aux responsables de la collectivité.');
+    const action = CONTRACT_ACTIONS[req.params.action as ActionName] as (typeof CONTRACT_ACTIONS)[ActionName] | undefined;
+    if (!mayAct(viewer, action)) return refuse(reply, viewer, 'Ces actions sont réservées aux responsables de la collectivité.');
     const contract = await q.contract(db, viewer, req.params.id);
-    const action = CONTRACT_ACTIONS[req.params.action as ActionName];
     if (!contract || !action) return page(reply.code(404), 'message', { title: 'Introuvable', text: 'Ce contrat ou cette action n’existe pas, ou vous n’y avez pas accès.', tone: 'warning' }, viewer);
+    if (!mayAct(viewer, action, contract)) return refuse(reply, viewer, 'Seuls l’acheteur du marché et les responsables de la collectivité fixent sa réunion de lancement.');
     const fields = schemaFields(PAYLOADS[action.type][1]);
     const { errors } = await produce(producer, topic, viewer, action.type, contract.id, answerFromForm(fields, req.body ?? {}));
     if (errors) {

@@ -93,7 +93,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
     const trail = await auditTrail(db, temporal, contract);
     const canAnswer = (t: { kind: string; assigneeEmail: string }) => mayAnswer(viewer, { ...t, contract });
-    return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer, actions: viewer.role === 'manager' ? contractActions() : undefined }, viewer);
+    return page(reply, 'contract', { title: contract.object, contract, trail, canAnswer, actions: contractActions(viewer, contract) }, viewer);
   });
 
   app.get<{ Params: { id: string } }>('/contrats/:id/historique.csv', async (req, reply) => {

@@ -5,6 +5,7 @@ import type { CheckKind } from '../../domain/policy';
 import type { Lifecycle } from './context';
 import { EVENTS_REMEMBERED } from './state';
 import { takeAnswer } from './intake';
+import { scheduleKickoff } from './kickoff';
 
 /** What procurement systems tell a running contract (through Kafka, the API or the CLI). */
 export type ContractEvent =
@@ -16,6 +17,7 @@ export type ContractEvent =
   | { type: 'awarded'; eventId: string; by?: string; award: Omit<AwardAnswer, 'outcome'> }
   | { type: 'review-submitted'; eventId: string; by?: string; year: number; score: number; progressPlan: string }
   | { type: 'hours-reported'; eventId: string; by?: string; year: number; hours: number }
+  | { type: 'kickoff-scheduled'; eventId: string; by?: string; on: string; at?: string; place?: string }
   /** Facts worth the audit trail that change nothing else: consultation published, bids received, purchase orders. */
   | { type: 'noted'; eventId: string; by?: string; what: string; detail: Record<string, unknown>; tellPartner?: boolean };
 
@@ -76,6 +78,9 @@ export async function applyEvent(lc: Lifecycle, event: ContractEvent): Promise<v
       break;
     case 'hours-reported':
       answerFromEvent(lc, 'insertion-hours', event.year, { hours: event.hours }, actor, `Heures d’insertion reçues (année ${event.year})`);
+      break;
+    case 'kickoff-scheduled':
+      scheduleKickoff(lc, { on: event.on, at: event.at, place: event.place }, actor);
       break;
     case 'noted':
       r.log(actor, 'contract.noted', event.what, event.detail);

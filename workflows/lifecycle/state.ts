@@ -1,5 +1,6 @@
 import type { Decisions } from '../../domain/rules';
 import type { ContractRecord, TaskRecord } from '../../domain/records';
+import type { KickoffState } from '../../domain/kickoff';
 import type { Policy } from '../../domain/policy';
 
 /** A valid answer the workflow took (workflows/lifecycle/intake.ts), from a person or from an event. */
@@ -57,6 +58,8 @@ export interface LifecycleState {
   labelsRechecked?: string[];
   /** The contract entered at its award (notified before the product knew it): the earlier questions were never asked. */
   enteredAtAward?: boolean;
+  /** The kickoff meeting's date as the buyer set it, and its calendar invitation (lifecycle/kickoff.ts). */
+  kickoff?: KickoffState;
   /** When the current calendar wait ends (programming date, anniversary, end date); for people and tests. */
   sleepingUntil?: string;
 }
