@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel as KafkaLogLevel, Partitioners, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -47,9 +48,22 @@ export async function ensureTopics(kafka: Kafka, names: string[], { numPartition
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = names.filter((n) => !existing.has(n));
-    if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
+    // A broker that has just started (or is creating many topics at once) can answer the leaders' metadata with
+    // "does not host this topic-partition" before the topics are visible; kafkajs retries only "leader not
+    // available". Asked again, the topics already made are found and only the rest created.
+    for (let attempt = 1; ; attempt++) {
+      const existing = new Set(await admin.listTopics());
+      const missing = names.filter((n) => !existing.has(n));
+      if (!missing.length) return;
+      try {
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
+        return;
+      } catch (err) {
+        const e = err as { type?: string; cause?: { type?: string } };
+        if ((e.type ?? e.cause?.type) !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 10) throw err;
+        await delay(500 * attempt);
+      }
+    }
   } finally {
     await admin.disconnect();
   }

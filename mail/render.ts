@@ -38,7 +38,9 @@ export interface RenderedMail {
 
 const views = fileURLToPath(new URL('./templates', import.meta.url));
 const htmlEngine = new Eta({ views, autoEscape: true, cache: true });
-const textEngine = new Eta({ views, autoEscape: false, cache: true });
+// Plain text keeps the line break after a value (Eta trims one after every tag by default: "Pourquoi : …Référence : …");
+// the templates' control-tag lines end in `-%>`, which trims theirs.
+const textEngine = new Eta({ views, autoEscape: false, cache: true, autoTrim: false });
 
 const longDate = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
 const fmt = {

@@ -28,6 +28,14 @@ describe('mail rendering', () => {
     expect(mail.text).toContain('Nettoyage des <écoles>');
   });
 
+  it('keeps one fact per line in the plain text, the footer too', () => {
+    const lines = renderMail({ ...base, kind: 'task-opened' }).text.split('\n');
+    expect(lines.find((l) => l.startsWith('Pourquoi : '))).toBe('Pourquoi : Action 8 du SPASER');
+    expect(lines.some((l) => l.startsWith('Référence : '))).toBe(true);
+    expect(lines.some((l) => l.startsWith('Voir le contrat : '))).toBe(true);
+    expect(lines.find((l) => l.startsWith('Marché '))).toMatch(/^Marché \S+ · .+$/);
+  });
+
   it('numbers reminders and tells the manager who was asked', () => {
     expect(renderMail({ ...base, kind: 'task-reminder' }).subject).toMatch(/^\[SPASER\] Relance n°2 : /);
     const escalation = renderMail({ ...base, kind: 'task-escalation' });
