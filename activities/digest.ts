@@ -4,14 +4,13 @@
  * they follow, by buying service, oldest first. Sent once per person and week, as a notification is (activities/
  * mail.ts): the row is claimed for a lease before SMTP and marked sent after the 250, with a Message-ID of its own.
  */
-import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { renderDigest, type DigestContext } from '../mail/render';
-import { claim, messageIdOf, NOT_DELIVERED, untilWritten, type DeliveryResult, type MailDeps } from './mail';
+import { messageIdOf, sendOnce, type DeliveryResult, type MailDeps } from './mail';
 
 const DAY = 86_400_000;
 
 export function createDigestActivities(deps: MailDeps) {
-  const { db, mailer, mailFrom, leaseMs } = deps;
+  const { db } = deps;
   return {
     /** Everyone who chose the digest and can still sign in. */
     async digestRecipients(): Promise<string[]> {
@@ -27,29 +26,8 @@ export function createDigestActivities(deps: MailDeps) {
       if (existing?.status === 'sent') return { status: 'already-sent', messageId };
       const ctx = await digestContext(deps, email, week);
       if (!ctx || ctx.items === 0) return { status: 'empty' };
-      await db.mailDigest.upsert({ where: { id }, create: { id, email, week, items: ctx.items }, update: {} });
-      const attempt = await claim(db, 'mail_digests', id, leaseMs, messageId);
-      if (attempt === undefined) {
-        const row = await db.mailDigest.findUnique({ where: { id }, select: { status: true } });
-        if (row?.status === 'sent') return { status: 'already-sent', messageId };
-        throw ApplicationFailure.retryable('récapitulatif en cours d’envoi par une autre tentative', 'MailInFlight');
-      }
-      const ours = { id, status: 'sending' as const, attempts: attempt };
-      const keepAlive = setInterval(() => {
-        heartbeat();
-        void db.mailDigest.updateMany({ where: ours, data: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => undefined);
-      }, Math.max(200, Math.floor(leaseMs / 3)));
-      try {
-        const info = await mailer.sendMail({ from: mailFrom, to: email, messageId, ...renderDigest(ctx), headers: { 'X-Spaser-Digest': id } });
-        await untilWritten(() => db.mailDigest.updateMany({ where: ours, data: { status: 'sent', sentAt: new Date(), smtpResponse: String(info.response), leaseUntil: null, items: ctx.items } }));
-        return { status: 'sent', messageId };
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code && NOT_DELIVERED.has(code)) await db.mailDigest.updateMany({ where: ours, data: { status: 'failed', leaseUntil: null } });
-        throw err;
-      } finally {
-        clearInterval(keepAlive);
-      }
+      await db.mailDigest.upsert({ where: { id }, create: { id, email, week, items: ctx.items }, update: { items: ctx.items } });
+      return sendOnce(deps, 'mail_digests', id, messageId, async () => ({ to: email, ...renderDigest(ctx), headers: { 'X-Spaser-Digest': id } }));
     },
   };
 }

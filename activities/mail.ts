@@ -12,7 +12,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
-import type { Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { NotificationKind } from '../domain/records';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
@@ -44,7 +44,7 @@ export function mailDeps(config: Config, db: Db, mailer: Transporter): MailDeps 
 }
 
 /** SMTP errors raised before the message was handed over: nothing was delivered, the claim can go. */
-export const NOT_DELIVERED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE', 'ETLS', 'EREQUIRETLS']);
+const NOT_DELIVERED = new Set(['ECONNECTION', 'EDNS', 'EAUTH', 'ENOAUTH', 'EENVELOPE', 'ETLS', 'EREQUIRETLS']);
 
 /** The mail's Message-ID: the same for every attempt at one notification. */
 export function messageIdOf(notificationId: string, domain = 'spaser.local'): string {
@@ -52,53 +52,64 @@ export function messageIdOf(notificationId: string, domain = 'spaser.local'): st
 }
 
 export function createMailActivities(deps: MailDeps) {
-  const { db, mailer, mailFrom, leaseMs } = deps;
+  const { db } = deps;
   return {
     async deliverMail(notificationId: string): Promise<DeliveryResult> {
       const messageId = messageIdOf(notificationId);
       if (await heldForDigest(db, notificationId)) return { status: 'digested', messageId };
-      const attempt = await claim(db, 'notifications', notificationId, leaseMs, messageId);
-      if (attempt === undefined) {
-        const row = await db.notification.findUnique({ where: { id: notificationId }, select: { status: true } });
-        if (!row) throw ApplicationFailure.nonRetryable(`notification inconnue : ${notificationId}`, 'NotificationNotFound');
-        if (row.status === 'sent') return { status: 'already-sent', messageId };
-        throw ApplicationFailure.retryable('envoi en cours par une autre tentative', 'MailInFlight');
-      }
-      const ours = { id: notificationId, status: 'sending' as const, attempts: attempt };
-      // While we are alive the claim is ours: heartbeat Temporal, extend the lease.
-      const keepAlive = setInterval(() => {
-        heartbeat();
-        void db.notification.updateMany({ where: ours, data: { leaseUntil: new Date(Date.now() + leaseMs) } }).catch(() => undefined);
-      }, Math.max(200, Math.floor(leaseMs / 3)));
-      let handedOver = false;
-      try {
+      return sendOnce(deps, 'notifications', notificationId, messageId, async () => {
         const n = await db.notification.findUniqueOrThrow({ where: { id: notificationId } });
-        const message = renderMail(await mailContext(deps, n));
-        handedOver = true;
-        const info = await mailer.sendMail({
-          from: mailFrom, to: n.to, cc: n.cc, messageId, ...message,
+        return {
+          to: n.to, cc: n.cc, ...renderMail(await mailContext(deps, n)),
           headers: { 'X-Spaser-Notification': notificationId, 'X-Spaser-Contract': n.contractId },
-        });
-        // Handed over: it must never go again. Should the database be down (a restart), keep the claim alive and
-        // retry the record rather than fail the attempt, which would send the mail a second time.
-        await untilWritten(() => db.notification.updateMany({
-          where: ours,
-          data: { status: 'sent', sentAt: new Date(), smtpResponse: String(info.response), leaseUntil: null },
-        }));
-        return { status: 'sent', messageId };
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (!handedOver || (code && NOT_DELIVERED.has(code))) await db.notification.updateMany({ where: ours, data: { status: 'failed', leaseUntil: null } });
-        throw err;
-      } finally {
-        clearInterval(keepAlive);
-      }
+        };
+      });
     },
   };
 }
 
+type MailRow = 'notifications' | 'mail_digests';
+
+/**
+ * One mail sent once, as the header says: its row (a notification, a digest) claimed for a lease and kept alive,
+ * the message built (`compose`), handed to SMTP, then the row marked sent; released at once when nothing left.
+ */
+export async function sendOnce(deps: MailDeps, table: MailRow, id: string, messageId: string, compose: () => Promise<Omit<SendMailOptions, 'from' | 'messageId'>>): Promise<DeliveryResult> {
+  const { db, mailer, mailFrom, leaseMs } = deps;
+  const attempt = await claim(db, table, id, leaseMs, messageId);
+  if (attempt === undefined) {
+    const [row] = await db.$queryRaw<{ status: string }[]>`SELECT status FROM ${Prisma.raw(table)} WHERE id = ${id}`;
+    if (!row) throw ApplicationFailure.nonRetryable(`courriel inconnu : ${id}`, 'NotificationNotFound');
+    if (row.status === 'sent') return { status: 'already-sent', messageId };
+    throw ApplicationFailure.retryable('envoi en cours par une autre tentative', 'MailInFlight');
+  }
+  const ours = Prisma.sql`id = ${id} AND status = 'sending' AND attempts = ${attempt}`;
+  const update = (set: Prisma.Sql) => db.$executeRaw`UPDATE ${Prisma.raw(table)} SET ${set} WHERE ${ours}`;
+  // While we are alive the claim is ours: heartbeat Temporal, extend the lease.
+  const keepAlive = setInterval(() => {
+    heartbeat();
+    void update(Prisma.sql`lease_until = ${new Date(Date.now() + leaseMs)}`).catch(() => undefined);
+  }, Math.max(200, Math.floor(leaseMs / 3)));
+  let handedOver = false;
+  try {
+    const message = await compose();
+    handedOver = true;
+    const info = await mailer.sendMail({ from: mailFrom, messageId, ...message });
+    // Handed over: it must never go again. Should the database be down (a restart), keep the claim alive and
+    // retry the record rather than fail the attempt, which would send the mail a second time.
+    await untilWritten(() => update(Prisma.sql`status = 'sent', sent_at = ${new Date()}, smtp_response = ${String(info.response)}, lease_until = NULL`));
+    return { status: 'sent', messageId };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (!handedOver || (code && NOT_DELIVERED.has(code))) await update(Prisma.sql`status = 'failed', lease_until = NULL`);
+    throw err;
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
 /** Retries a write once a second for up to `forMs` (an activity heartbeating meanwhile keeps its attempt). */
-export async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise<T> {
+async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise<T> {
   const deadline = Date.now() + forMs;
   for (;;) {
     try {
@@ -125,7 +136,7 @@ async function heldForDigest(db: Db, id: string): Promise<boolean> {
 }
 
 /** Takes a mail (a notification, a digest) for one attempt if nobody holds it; returns the attempt number, or undefined. */
-export async function claim(db: Db, table: 'notifications' | 'mail_digests', id: string, leaseMs: number, messageId: string): Promise<number | undefined> {
+async function claim(db: Db, table: MailRow, id: string, leaseMs: number, messageId: string): Promise<number | undefined> {
   const rows = await db.$queryRaw<{ attempts: number }[]>`
     UPDATE ${Prisma.raw(table)}
        SET status = 'sending', attempts = attempts + 1, message_id = ${messageId},

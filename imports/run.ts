@@ -6,11 +6,13 @@
  * same file again changes nothing. With refused rows, nothing is applied unless the good rows are asked for alone.
  */
 import { randomUUID } from 'node:crypto';
+import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Producer } from 'kafkajs';
 import type { ContractFacts } from '../domain/contract';
 import type { Policy } from '../domain/policy';
 import { ingestEvents } from '../events/ingest';
+import { eventJson } from '../schemas/contract-events';
 import type { Db } from '../lib/db';
 import type { Prisma } from '../prisma/generated/client';
 import type { ImportIssue } from './cells';
@@ -22,6 +24,14 @@ import type { SheetFormat } from './table';
 export const IMPORT_KINDS = ['programmation', 'decp', 'personnes'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export type Outcome = 'create' | 'change' | 'same' | 'refuse';
+
+const FORMATS: Record<string, ImportOptions['format']> = { '.csv': 'csv', '.txt': 'csv', '.xlsx': 'xlsx', '.json': 'json' };
+
+/** The format of an uploaded file by its extension, if it suits the kind of import (DECP: JSON; the others: CSV, XLSX). */
+export function importFormat(fileName: string, kind: ImportKind): ImportOptions['format'] | undefined {
+  const format = FORMATS[extname(fileName).toLowerCase()];
+  return format && (kind === 'decp') === (format === 'json') ? format : undefined;
+}
 
 /** One row's fate: where it is in the file, what it is about, and why when it is refused or not taken as it is. */
 export interface ImportLine {
@@ -139,7 +149,7 @@ async function* planRows(o: ImportOptions): AsyncGenerator<Planned> {
 
 /** A DECP record: it enters the lifecycle at its award, ended or running. */
 function notified(o: ImportOptions, at: string, c: DecpContract): Planned {
-  const award = { ...c.award, endDate: c.endsOn, circularEconomy: false, labelsHeld: [] };
+  const award = { ...c.award, endDate: c.endsOn };
   const note = c.ended ? `terminé le ${c.endsOn} : compté dans les indicateurs de ${c.award.notifiedOn.slice(0, 4)}` : `en cours jusqu’au ${c.endsOn}`;
   return { line: { at, subject: c.facts.id, outcome: 'create', note }, event: envelope(o, 'contract.notified', c.facts, { award }) };
 }
@@ -147,10 +157,7 @@ function notified(o: ImportOptions, at: string, c: DecpContract): Planned {
 /** The event a row becomes: its id derived from the contract's, so it is the same each time. */
 function envelope(o: ImportOptions, type: 'contract.registered' | 'contract.notified', facts: ContractFacts, extra: Record<string, unknown>): string {
   const { id, collectivityId, ...payload } = facts;
-  return JSON.stringify({
-    eventId: `import-${id}`.slice(0, 128), type, version: 1, time: new Date().toISOString(), source: `import ${o.kind} (${o.actor})`,
-    collectivity: collectivityId, contractId: id, payload: { ...payload, ...extra },
-  });
+  return eventJson({ eventId: `import-${id}`.slice(0, 128), type, source: `import ${o.kind} (${o.actor})`, collectivity: collectivityId, contractId: id, payload: { ...payload, ...extra } });
 }
 
 /** A contract already known is left as it is: a registered contract changes through its events (amendments). */

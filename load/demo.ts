@@ -15,6 +15,7 @@ import { contractWorkflowId, type ContractFacts } from '../domain/contract';
 import { addDays, addMonths, isoDay } from '../domain/dates';
 import type { CheckKind, Policy } from '../domain/policy';
 import { ingestEvent } from '../events/ingest';
+import { eventJson } from '../schemas/contract-events';
 import type { Db } from '../lib/db';
 import type { Role } from '../prisma/generated/client';
 import { signInLink } from '../web/auth/sign-in-links';
@@ -159,10 +160,7 @@ function demoContracts(policy: Policy, buyer: { name: string; email: string }, p
 /** Registers the contract as a procurement system would: a contract.registered event on the Kafka topic. */
 async function register(deps: DemoDeps, c: DemoContract): Promise<void> {
   const { id: contractId, collectivityId, ...payload } = c.facts;
-  const raw = JSON.stringify({
-    eventId: `demo-${contractId}-registered`, type: 'contract.registered', version: 1, time: new Date().toISOString(),
-    source: 'démo', collectivity: collectivityId, contractId, payload,
-  });
+  const raw = eventJson({ eventId: `demo-${contractId}-registered`, type: 'contract.registered', source: 'démo', collectivity: collectivityId, contractId, payload });
   const result = await ingestEvent(deps.producer, deps.contractEventsTopic, raw, { collectivityId });
   if (!result.ok) throw new Error(`${contractId} : ${result.reason}`);
 }

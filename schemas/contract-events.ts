@@ -62,6 +62,11 @@ export const EnvelopeSchema = z.object({
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
 
+/** An event as producers send it, version 1, timed now: the raw JSON the ingestion validates (forms, imports, demo). */
+export function eventJson(e: { eventId: string; type: EventType; source: string; collectivity: string; contractId: string; payload: unknown }): string {
+  return JSON.stringify({ eventId: e.eventId, type: e.type, version: 1, time: new Date().toISOString(), source: e.source, collectivity: e.collectivity, contractId: e.contractId, payload: e.payload });
+}
+
 export type Payload<T extends EventType> = z.infer<(typeof PAYLOADS)[T][1]>;
 export type ContractEventMessage = { [T in EventType]: Omit<Envelope, 'type' | 'payload'> & { type: T; payload: Payload<T> } }[EventType];
 

@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { createPolicyActivities, knownCollectivities, POLICIES_DIR, readPolicy, storeAllPolicies, storePolicy } from '../activities/policy';
 import { lineText, summaryText } from '../imports/report';
-import { IMPORT_KINDS, runImport, type ImportKind } from '../imports/run';
+import { IMPORT_KINDS, importFormat, runImport, type ImportKind } from '../imports/run';
 import { firstAdminLink } from '../web/auth/first-admin';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
@@ -186,8 +185,6 @@ system
     }
   });
 
-const FORMATS: Record<string, 'csv' | 'xlsx' | 'json'> = { '.csv': 'csv', '.txt': 'csv', '.xlsx': 'xlsx', '.json': 'json' };
-
 program
   .command('importer')
   .description('importe un fichier : programmation des achats (CSV, XLSX), DECP (JSON, format 2.0.3) ou personnes (CSV, XLSX). Sans --appliquer, rend seulement compte, ligne par ligne')
@@ -200,8 +197,8 @@ program
   .option('--acheteur <courriel>', 'DECP : la personne qui suivra les contrats importés (un compte de la collectivité)')
   .option('--service <nom>', 'DECP : le service acheteur des contrats importés')
   .action(async (kind: ImportKind, file: string, opts: { collectivite: string; appliquer?: boolean; lignesValides?: boolean; toutAcheteur?: boolean; acheteur?: string; service?: string }) => {
-    const format = FORMATS[extname(file).toLowerCase()];
-    if (!format || (kind === 'decp') !== (format === 'json')) throw new Error(`format de fichier non pris en charge pour ${kind} : ${file} (${kind === 'decp' ? '.json' : '.csv ou .xlsx'})`);
+    const format = importFormat(file, kind);
+    if (!format) throw new Error(`format de fichier non pris en charge pour ${kind} : ${file} (${kind === 'decp' ? '.json' : '.csv ou .xlsx'})`);
     await readFile(file).catch(() => {
       throw new Error(`fichier illisible : ${file}`);
     });

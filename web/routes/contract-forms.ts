@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Db } from '../../lib/db';
-import { PAYLOADS, type EventType } from '../../schemas/contract-events';
+import { eventJson, PAYLOADS, type EventType } from '../../schemas/contract-events';
 import { ingestEvent } from '../../events/ingest';
 import type { Viewer } from '../access';
 import { pageViewer } from '../auth/plugin';
@@ -48,7 +48,7 @@ const registrationFields = (): Field[] => [REFERENCE, ...schemaFields(PAYLOADS['
 
 /** Builds and produces the event through the ingestion path; its field errors (French) keyed by form field. */
 async function produce(producer: Producer, topic: string, viewer: Viewer, type: EventType, contractId: string, payload: unknown) {
-  const raw = JSON.stringify({ eventId: randomUUID(), type, version: 1, time: new Date().toISOString(), source: viewer.email, collectivity: viewer.collectivityId, contractId, payload });
+  const raw = eventJson({ eventId: randomUUID(), type, source: viewer.email, collectivity: viewer.collectivityId, contractId, payload });
   const result = await ingestEvent(producer, topic, raw, { collectivityId: viewer.collectivityId });
   if (result.ok) return { errors: undefined };
   if (!result.issues) return { errors: { form: result.reason } };

@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Producer } from 'kafkajs';
 import type { Db } from '../../lib/db';
 import { ImportFileError } from '../../imports/cells';
 import { OUTCOME_LABELS, issuesText, summaryText } from '../../imports/report';
-import { IMPORT_KINDS, runImport, type ImportKind, type ImportLine, type ImportOptions } from '../../imports/run';
+import { IMPORT_KINDS, importFormat, runImport, type ImportKind, type ImportLine, type ImportOptions } from '../../imports/run';
 import { latestPolicy } from '../../reports/policy-of';
 import type { Viewer } from '../access';
 import { pageViewer } from '../auth/plugin';
@@ -28,7 +28,6 @@ const KEPT_MS = 24 * 3600_000;
 const KIND_LABELS: Record<ImportKind, string> = {
   programmation: 'Programmation des achats (CSV ou XLSX)', decp: 'Contrats notifiés, DECP (JSON, format 2.0.3)', personnes: 'Personnes (CSV ou XLSX)',
 };
-const FORMATS: Record<string, 'csv' | 'xlsx' | 'json'> = { '.csv': 'csv', '.txt': 'csv', '.xlsx': 'xlsx', '.json': 'json' };
 
 /** What the apply step needs to know of an upload: whose it is and how it was checked. */
 interface Upload {
@@ -81,9 +80,9 @@ export function importRoutes(app: FastifyInstance, db: Db, producer: Producer, c
     const errors: Record<string, string> = {};
     const kind = fields.type as ImportKind;
     if (!IMPORT_KINDS.includes(kind)) errors.type = 'choisissez ce que contient le fichier';
-    const format = FORMATS[extname(name).toLowerCase()];
+    const format = importFormat(name, kind);
     if (!name) errors.fichier = 'choisissez le fichier à importer';
-    else if (!format || (kind === 'decp') !== (format === 'json')) errors.fichier = `format non pris en charge : ${kind === 'decp' ? 'un fichier .json' : 'un fichier .csv ou .xlsx'}`;
+    else if (!format) errors.fichier = `format non pris en charge : ${kind === 'decp' ? 'un fichier .json' : 'un fichier .csv ou .xlsx'}`;
     if (fields.acheteur && !(await db.user.findFirst({ where: { email: fields.acheteur, collectivityId: viewer.collectivityId } }))) errors.acheteur = 'personne inconnue de votre collectivité';
     if (Object.keys(errors).length) return refuse(reply, viewer, fields, errors, id);
     const upload: Upload = {
