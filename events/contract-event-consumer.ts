@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { producerOptions } from '../lib/kafka';
+import { producerOptions, whileTopicsSettle } from '../lib/kafka';
 import type { Logger } from '../lib/logger';
 import { CREATING_TYPES, parseContractEvent } from '../schemas/contract-events';
 import { boundaryViolation } from './boundaries';
@@ -45,7 +45,7 @@ export class ContractEventConsumer {
 
   async connect(): Promise<void> {
     await Promise.all([this.consumer.connect(), this.producer.connect()]);
-    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await whileTopicsSettle(() => this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true }));
   }
 
   async run(): Promise<void> {

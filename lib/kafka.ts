@@ -48,24 +48,31 @@ export async function ensureTopics(kafka: Kafka, names: string[], { numPartition
   const admin = kafka.admin();
   await admin.connect();
   try {
-    // A broker that has just started (or is creating many topics at once) can answer the leaders' metadata with
-    // "does not host this topic-partition" before the topics are visible; kafkajs retries only "leader not
-    // available". Asked again, the topics already made are found and only the rest created.
-    for (let attempt = 1; ; attempt++) {
+    // Asked again after "does not host", the topics already made are found and only the rest created.
+    await whileTopicsSettle(async () => {
       const existing = new Set(await admin.listTopics());
       const missing = names.filter((n) => !existing.has(n));
-      if (!missing.length) return;
-      try {
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
-        return;
-      } catch (err) {
-        const e = err as { type?: string; cause?: { type?: string } };
-        if ((e.type ?? e.cause?.type) !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= 10) throw err;
-        await delay(500 * attempt);
-      }
-    }
+      if (missing.length) await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor })), waitForLeaders: true });
+    });
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Runs a call that reads topic metadata (creating topics, subscribing) again while the broker answers "does not host
+ * this topic-partition": a broker that has just started, or is creating many topics at once, says so before its new
+ * topics are visible, and kafkajs retries only "leader not available". Seen on cold stacks, in tests' set-up.
+ */
+export async function whileTopicsSettle<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { type?: string; cause?: { type?: string } };
+      if ((e.type ?? e.cause?.type) !== 'UNKNOWN_TOPIC_OR_PARTITION' || attempt >= attempts) throw err;
+      await delay(500 * attempt);
+    }
   }
 }
 
