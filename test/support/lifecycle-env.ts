@@ -1,5 +1,6 @@
 import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createDigestActivities } from '../../activities/digest';
 import { createMailActivities, mailDeps } from '../../activities/mail';
 import { createPolicyActivities, POLICIES_DIR } from '../../activities/policy';
 import { createRecordActivities } from '../../activities/records';
@@ -11,7 +12,7 @@ import { testConfig, uniqueId } from './env';
 import { LifecycleDriver } from './lifecycle-driver';
 import { timeSkippingEnv } from './temporal';
 
-/** A time-skipping server, a worker with the real record activities on the test database, and a driver factory. */
+/** A time-skipping server, a worker with the real record, mail and digest activities on the test database, and a driver factory. */
 export async function lifecycleEnv() {
   const env = await timeSkippingEnv();
   const config = testConfig();
@@ -26,6 +27,7 @@ export async function lifecycleEnv() {
       ...createPolicyActivities({ db, policiesDir: POLICIES_DIR }),
       ...createRecordActivities({ db, outboxTopics: { indicatorEvents: 'test.indicator-events', taskEvents: 'test.task-events' } }),
       ...createMailActivities(mailDeps(config, db, mailer)),
+      ...createDigestActivities(mailDeps(config, db, mailer)),
     },
   });
   const running = worker.run();
