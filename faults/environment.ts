@@ -20,6 +20,9 @@ export interface FaultEnvironment {
   up(): Promise<void>;
   /** Stops a part, leaves it down for `downMs`, starts it again and waits until it is healthy. */
   restart(part: FaultyPart, downMs: number): Promise<void>;
+  stop(part: FaultyPart): Promise<void>;
+  /** Starts a part and waits until it is healthy. */
+  start(part: FaultyPart): Promise<void>;
   down(): Promise<void>;
 }
 
@@ -51,11 +54,12 @@ export function faultEnvironment(run: string, { base = loadConfig(), ports = 0 }
       await Promise.all(Object.values(services).map((s) => bringUp(s)));
     },
     async restart(part, downMs) {
-      const s = services[part];
-      await s.stop();
+      await this.stop(part);
       await new Promise((r) => setTimeout(r, downMs));
-      await bringUp(s);
+      await this.start(part);
     },
+    stop: (part) => services[part].stop(),
+    start: (part) => bringUp(services[part]),
     async down() {
       await Promise.all(Object.values(services).map((s) => s.stop()));
     },

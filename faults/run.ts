@@ -8,16 +8,17 @@ const program = new Command('faults')
   .option('--poison <n>', 'messages empoisonnés par passage', '25')
   .option('--fault-every <s>', 'secondes entre deux pannes', '20')
   .option('--concurrency <n>', 'contrats menés en même temps', '40')
+  .option('--digest-people <n>', 'personnes au récapitulatif du lundi', '20')
   .option('--runs <n>', 'passages à la suite', '3')
   .parse();
-const o = program.opts<{ contracts: string; poison: string; faultEvery: string; concurrency: string; runs: string }>();
+const o = program.opts<{ contracts: string; poison: string; faultEvery: string; concurrency: string; runs: string; digestPeople: string }>();
 
 const reports: FaultReport[] = [];
 for (let i = 1; i <= Number(o.runs); i++) {
   console.log(`\nPassage ${i}/${o.runs}`);
   const report = await runFaultSuite({
     contracts: Number(o.contracts), poison: Number(o.poison), faultEveryMs: Number(o.faultEvery) * 1000, concurrency: Number(o.concurrency),
-    keepServices: i < Number(o.runs), ports: 100, say: (line) => console.log(line),
+    digestPeople: Number(o.digestPeople), keepServices: i < Number(o.runs), ports: 100, say: (line) => console.log(line),
   });
   reports.push(report);
   console.log(`Passage ${i} : ${report.seconds} s, pannes ${JSON.stringify(report.faults)}`);

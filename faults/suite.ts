@@ -21,6 +21,7 @@ import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import { freshDatabase } from '../prisma/fresh-database';
 import { Mailbox } from '../stack/mailbox';
 import { writeWorkflowBundle } from '../workers/worker';
+import { digestRound } from './digest-round';
 import { faultEnvironment, type FaultEnvironment, type FaultyPart } from './environment';
 import { answersByHand, contractMessages, expectedIndicators, expectsPartnerKickoff, faultContracts, poisonMessages, type FaultContract, type KafkaMessage } from './workload';
 
@@ -35,6 +36,8 @@ export interface FaultSuiteOptions {
   /** Time between two faults; they cycle worker kill, Kafka, worker kill, PostgreSQL, worker kill, SMTP receiver. */
   faultEveryMs: number;
   concurrency: number;
+  /** People on the Monday digest in the digest round (0: no round). */
+  digestPeople?: number;
   /** Leave the suite's PostgreSQL, Kafka and SMTP receiver running afterwards (the next run reuses them). */
   keepServices?: boolean;
   /** Added to the suite's service ports (see faultEnvironment). */
@@ -126,6 +129,14 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
       await timed('événements sortants', () => checkOutbox(db)),
       await timed('file des rejets', () => checkDeadLetters(kafka, names.contractEventsDeadLetters, poison)),
     ];
+    // After the mail checks, which count every message the receiver got as one of the contracts' mails.
+    if (options.digestPeople) {
+      faults.worker = (faults.worker ?? 0) + 1;
+      checks.push(...(await timed('récapitulatifs', () => digestRound({
+        db, temporal, taskQueue, environment, mailbox, prefix: `F${run}`, people: options.digestPeople!, say,
+        send: (messages) => send(producer, names.contractEvents, messages), killWorker: () => processes.killWorker(),
+      }))));
+    }
     return { run, contracts: contracts.length, seconds: Math.round((Date.now() - started) / 1000), faults, checks, ok: checks.every((c) => c.ok) };
   } finally {
     await processes.stopAll();
