@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'yaml';
 import { PolicySchema, type Policy } from '../domain/policy';
 import type { Db } from '../lib/db';
 import { latestPolicy } from '../reports/policy-of';
+import { appPath } from '../lib/paths';
 
 /** Where the collectivities' policy files are: `policies/<collectivity>.yaml`. */
-export const POLICIES_DIR = fileURLToPath(new URL('../policies', import.meta.url));
+export const POLICIES_DIR = appPath('policies');
 
 export interface PolicyDeps {
   db: Db;

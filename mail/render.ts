@@ -1,9 +1,9 @@
 /** Turns a recorded notification into the mail people read: French subject, HTML and plain text, from Eta templates. */
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import { describeSchedule, type KickoffInvitation } from '../domain/kickoff';
 import type { NotificationKind } from '../domain/records';
 import { kickoffCalendar, type CalendarPart } from './ical';
+import { appPath } from '../lib/paths';
 
 export interface MailTask {
   id: string;
@@ -36,7 +36,7 @@ export interface RenderedMail {
   icalEvent?: CalendarPart;
 }
 
-const views = fileURLToPath(new URL('./templates', import.meta.url));
+const views = appPath('mail', 'templates');
 const htmlEngine = new Eta({ views, autoEscape: true, cache: true });
 // Plain text keeps the line break after a value (Eta trims one after every tag by default: "Pourquoi : …Référence : …");
 // the templates' control-tag lines end in `-%>`, which trims theirs.

@@ -7,10 +7,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appPath, isMain } from '../lib/paths';
 import pg from 'pg';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.url));
+const MIGRATIONS_DIR = appPath('prisma', 'migrations');
 const PRISMA_LOCK_ID = 72707369; // Prisma Migrate's own advisory lock key
 
 const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
@@ -86,7 +86,7 @@ async function applyOne(client: pg.Client, m: Migration): Promise<void> {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain('migrate')) {
   const { loadConfig } = await import('../lib/config');
   const applied = await applyMigrations(loadConfig().databaseUrl);
   console.log(applied.length ? `Migrations appliquées : ${applied.join(', ')}` : 'Base à jour : aucune migration à appliquer.');

@@ -3,11 +3,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { TaskLinks } from '../mail/links';
+import { PdfPrinter } from '../reports/pdf';
+import { accessLog } from './access-log';
 import { assetRoutes } from './assets';
 import { identifyViewers } from './auth/plugin';
 import { page } from './render';
@@ -23,6 +25,7 @@ import { preferenceRoutes } from './routes/preferences';
 import { loginRoutes } from './routes/login';
 import { pageRoutes } from './routes/pages';
 import { reportRoutes } from './routes/reports';
+import { readinessProbes } from './readiness';
 
 export interface WebDeps {
   producer: Producer;
@@ -32,6 +35,10 @@ export interface WebDeps {
   links: TaskLinks;
   web: Config['web'];
   logger?: Logger;
+  /** For the readiness probe; without it, Kafka is left out of readiness. */
+  kafka?: Kafka;
+  /** The PDF printer (one Chromium, a small pool, a queue); one of its own by default. */
+  pdf?: PdfPrinter;
 }
 
 export function buildWebApp(deps: WebDeps): FastifyInstance {
@@ -41,7 +48,14 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   void app.register(cookie, { secret: deps.web.sessionSecret });
   void app.register(formbody);
+  if (deps.logger) accessLog(app, deps.logger);
   assetRoutes(app);
+  const readiness = readinessProbes(deps);
+  app.addHook('onClose', () => readiness.close());
+  app.get('/api/sante/pret', async (_req, reply) => {
+    const state = await readiness.check();
+    return reply.code(state.pret ? 200 : 503).send(state);
+  });
 
   identifyViewers(app, deps.db);
   apiRoutes(app, deps);
@@ -49,7 +63,9 @@ export function buildWebApp(deps: WebDeps): FastifyInstance {
   firstAdminRoutes(app, deps.db, deps.web);
   pageRoutes(app, deps.db, deps.temporal);
   answerLinkRoutes(app, deps.db, deps.temporal, deps.links);
-  reportRoutes(app, deps.db);
+  const pdf = deps.pdf ?? new PdfPrinter();
+  app.addHook('onClose', () => pdf.close());
+  reportRoutes(app, deps.db, pdf);
   adminRoutes(app, deps.db);
   policyRoutes(app, deps.db);
   contractFormRoutes(app, deps.db, deps.producer, deps.contractEventsTopic);

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { appPath } from '../lib/paths';
 
 const require = createRequire(import.meta.url);
-const local = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
+const local = (name: string) => readFileSync(appPath('web', 'public', name), 'utf8');
 
 export const ASSETS = {
   style: local('style.css'),

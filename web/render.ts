@@ -1,11 +1,11 @@
 /** Server-side pages: Eta templates under web/views, rendered with the viewer and French formatting helpers. */
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
 import type { FastifyReply } from 'fastify';
 import { ROLE_LABELS, type Viewer } from './access';
 import { fieldLabel } from './forms/labels';
+import { appPath } from '../lib/paths';
 
-const eta = new Eta({ views: fileURLToPath(new URL('./views', import.meta.url)), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
+const eta = new Eta({ views: appPath('web', 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
 
 const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeZone: 'Europe/Paris' });
 const dayTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' });

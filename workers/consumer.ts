@@ -1,12 +1,12 @@
 /** The Kafka consumer of contract events: `npm run consumer` (also part of `npm start`). */
-import { fileURLToPath } from 'node:url';
 import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
 import { ContractEventConsumer } from '../events/contract-event-consumer';
 import { loadConfig, type Config } from '../lib/config';
 import { createKafka, ensureTopics, topics, topicSizing } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
-import { runUntilSignal, stopLatch } from './lifecycle';
+import { ProcessLifecycle, stopLatch } from './lifecycle';
+import { isMain } from '../lib/paths';
 
 export async function createConsumerApp(config: Config, logger: Logger, options: { taskQueue?: string; groupId?: string } = {}) {
   const kafka = createKafka(config.kafka, logger);
@@ -37,8 +37,9 @@ export async function createConsumerApp(config: Config, logger: Logger, options:
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain('consumer')) {
   const config = loadConfig();
   const logger = createLogger('consumer', config.logLevel);
-  await runUntilSignal(logger, [await createConsumerApp(config, logger)]);
+  const lifecycle = new ProcessLifecycle(logger);
+  await lifecycle.run(async () => void (await lifecycle.add(() => createConsumerApp(config, logger))));
 }

@@ -1,11 +1,11 @@
 /** The outbox relay: publishes indicator and task events to Kafka. `npm run relay` (also part of `npm start`). */
-import { fileURLToPath } from 'node:url';
 import { OutboxRelay } from '../events/outbox-relay';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
-import { runUntilSignal } from './lifecycle';
+import { ProcessLifecycle } from './lifecycle';
+import { isMain } from '../lib/paths';
 
 export async function createRelayApp(config: Config, logger: Logger) {
   const kafka = createKafka(config.kafka, logger);
@@ -25,8 +25,9 @@ export async function createRelayApp(config: Config, logger: Logger) {
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain('relay')) {
   const config = loadConfig();
   const logger = createLogger('relay', config.logLevel);
-  await runUntilSignal(logger, [await createRelayApp(config, logger)]);
+  const lifecycle = new ProcessLifecycle(logger);
+  await lifecycle.run(async () => void (await lifecycle.add(() => createRelayApp(config, logger))));
 }

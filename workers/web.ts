@@ -1,5 +1,4 @@
 /** The web application and HTTP API: `npm run web` (also part of `npm start`). */
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
 import { createKafka, producerOptions, topics } from '../lib/kafka';
@@ -7,15 +6,17 @@ import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { TaskLinks } from '../mail/links';
 import { buildWebApp } from '../web/app';
-import { runUntilSignal, stopLatch } from './lifecycle';
+import { ProcessLifecycle, stopLatch } from './lifecycle';
+import { isMain } from '../lib/paths';
 
 export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
-  const producer = createKafka(config.kafka, logger).producer(producerOptions);
+  const kafka = createKafka(config.kafka, logger);
+  const producer = kafka.producer(producerOptions);
   await producer.connect();
   const db = createDb(config.databaseUrl);
   const temporal = await connectTemporal(config.temporal, 'application web');
   const links = TaskLinks.fromConfig(config.web);
-  const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents, db, temporal, links, web: config.web, logger });
+  const app = buildWebApp({ producer, contractEventsTopic: topics(config.kafka.topicPrefix).contractEvents, db, temporal, links, web: config.web, logger, kafka });
   const latch = stopLatch();
   return {
     app,
@@ -32,8 +33,9 @@ export async function createWebApp(config: Config, logger: Logger, port = config
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain('web')) {
   const config = loadConfig();
   const logger = createLogger('web', config.logLevel);
-  await runUntilSignal(logger, [await createWebApp(config, logger)]);
+  const lifecycle = new ProcessLifecycle(logger);
+  await lifecycle.run(async () => void (await lifecycle.add(() => createWebApp(config, logger))));
 }

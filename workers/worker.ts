@@ -1,5 +1,4 @@
 /** The Temporal worker: runs the product's workflows and activities. `npm run worker`. */
-import { fileURLToPath } from 'node:url';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
@@ -12,9 +11,12 @@ import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from 
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { temporalConnectionOptions } from '../lib/temporal';
-import { runUntilSignal } from './lifecycle';
+import { ProcessLifecycle } from './lifecycle';
+import { appPath, COMPILED, isMain } from '../lib/paths';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const WORKFLOWS_PATH = appPath('workflows', 'index.ts');
+/** The workflows bundled by `npm run build`: compiled code runs them, the sources bundle theirs at start. */
+export const BUILT_WORKFLOW_BUNDLE = appPath('dist', 'workflow-bundle.js');
 
 /** Builds the worker and the clients its activities use; `stop()` drains it and closes them. */
 export async function createWorkerApp(config: Config, logger: Logger, options: { workflowBundlePath?: string; taskQueue?: string } = {}) {
@@ -27,12 +29,13 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   await producer.connect();
 
+  const workflowBundlePath = options.workflowBundlePath ?? (COMPILED ? BUILT_WORKFLOW_BUNDLE : undefined);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       ...mailDeps(config, db, mailer), producer, topic: topicNames.systemChecks, policiesDir: POLICIES_DIR,
       outboxTopics: { indicatorEvents: topicNames.indicatorEvents, taskEvents: topicNames.taskEvents },
@@ -74,6 +77,8 @@ export function installTemporalLogger(logger: Logger): void {
   const sdk = logger.child({ component: 'temporal' });
   const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel;
   Runtime.install({
+    // The process handles its own signals (workers/lifecycle.ts); the SDK's handler would swallow a SIGTERM.
+    shutdownSignals: [],
     logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
       const method = l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug';
       sdk[method](meta ?? {}, message);
@@ -81,9 +86,10 @@ export function installTemporalLogger(logger: Logger): void {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isMain('worker')) {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
+  const lifecycle = new ProcessLifecycle(logger);
   installTemporalLogger(logger);
-  await runUntilSignal(logger, [await createWorkerApp(config, logger, { workflowBundlePath: config.temporal.workflowBundlePath })]);
+  await lifecycle.run(async () => void (await lifecycle.add(() => createWorkerApp(config, logger, { workflowBundlePath: config.temporal.workflowBundlePath }))));
 }

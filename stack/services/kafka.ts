@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../../lib/config';
+import { appPath } from '../../lib/paths';
 import { run, startDaemon, stopDaemon, tcpOpen, which } from '../process';
 import { hostPort, MissingPrerequisite, stackPaths, type Service } from '../service';
 
-const POM = fileURLToPath(new URL('../kafka/pom.xml', import.meta.url));
-const LOG4J = fileURLToPath(new URL('../kafka/log4j2.properties', import.meta.url));
+const POM = appPath('stack', 'kafka', 'pom.xml');
+const LOG4J = appPath('stack', 'kafka', 'log4j2.properties');
 
 /** One Apache Kafka broker in KRaft mode (broker + controller), assembled from Maven Central jars. */
 export function kafkaService(config: Config): Service {

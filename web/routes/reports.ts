@@ -6,7 +6,7 @@ import type { Db } from '../../lib/db';
 import { cadReview, GOAL_INDICATOR } from '../../reports/cad-review';
 import { decpExport, DecpExportError } from '../../reports/decp';
 import { drillDown } from '../../reports/figures';
-import { htmlToPdf } from '../../reports/pdf';
+import { PdfUnavailable, type PdfPrinter } from '../../reports/pdf';
 import { latestPolicy } from '../../reports/policy-of';
 import { yearlyReport } from '../../reports/yearly-report';
 import type { Viewer } from '../access';
@@ -32,7 +32,7 @@ async function managerPolicy(db: Db, viewer: Viewer, reply: FastifyReply, api: b
   return policy;
 }
 
-export function reportRoutes(app: FastifyInstance, db: Db): void {
+export function reportRoutes(app: FastifyInstance, db: Db, pdf: PdfPrinter): void {
   const withManager = (api: boolean, handler: (req: FastifyRequest, reply: FastifyReply, viewer: Viewer, policy: Policy) => Promise<unknown>) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
       const viewer = await (api ? apiViewer(req, reply) : pageViewer(req, reply));
@@ -98,11 +98,17 @@ export function reportRoutes(app: FastifyInstance, db: Db): void {
     return reply.type('text/html; charset=utf-8').send(renderView('bilan', { report, generatedAt: new Date() }));
   }));
 
-  app.get('/bilan/:annee/pdf', withManager(false, async (req, reply, _v, policy) => {
+  app.get('/bilan/:annee/pdf', withManager(false, async (req, reply, viewer, policy) => {
     const report = await yearlyReport(db, policy, yearOf((req.params as { annee: string }).annee));
     const html = renderView('bilan', { report, generatedAt: new Date(), inline: ASSETS });
-    const pdf = await htmlToPdf(html);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="bilan-spaser-${report.year}.pdf"`).send(pdf);
+    let printed: Buffer;
+    try {
+      printed = await pdf.print(html);
+    } catch (err) {
+      if (err instanceof PdfUnavailable) return page(reply.code(503).header('retry-after', '60'), 'message', { title: 'Bilan PDF indisponible', text: err.message, tone: 'warning' }, viewer);
+      throw err;
+    }
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="bilan-spaser-${report.year}.pdf"`).send(printed);
   }));
 
   app.get('/decp/:annee.json', withManager(false, async (req, reply, viewer, policy) => {
