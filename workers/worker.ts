@@ -51,7 +51,10 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
       return running;
     },
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      // Built but never run (a stop during start-up): run it only to shut it down, which releases its native
+      // resources and so its connection; otherwise the process would not exit.
+      if (worker.getState() === 'INITIALIZED') running = worker.runUntil(Promise.resolve());
+      else if (worker.getState() === 'RUNNING') worker.shutdown();
       await running?.catch(() => undefined);
       await Promise.allSettled([producer.disconnect(), db.$disconnect(), connection.close()]);
       mailer.close();
@@ -76,9 +79,12 @@ export async function writeWorkflowBundle(dir: string): Promise<string> {
 export function installTemporalLogger(logger: Logger): void {
   const sdk = logger.child({ component: 'temporal' });
   const level = (process.env.TEMPORAL_LOG_LEVEL ?? 'WARN') as LogLevel;
+  // The SDK's own metrics (task latencies, slots, sticky cache, polls) for Prometheus, when an address is given.
+  const metrics = process.env.TEMPORAL_METRICS_ADDRESS;
   Runtime.install({
     // The process handles its own signals (workers/lifecycle.ts); the SDK's handler would swallow a SIGTERM.
     shutdownSignals: [],
+    ...(metrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metrics } } } } : {}),
     logger: new DefaultLogger(level, ({ level: l, message, meta }) => {
       const method = l === 'ERROR' ? 'error' : l === 'WARN' ? 'warn' : l === 'INFO' ? 'info' : 'debug';
       sdk[method](meta ?? {}, message);
