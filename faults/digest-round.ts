@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { Producer } from 'kafkajs';
 import { messageIdOf } from '../activities/mail';
 import { contractWorkflowId } from '../domain/contract';
 import type { Db } from '../lib/db';
