@@ -4,6 +4,7 @@
  * their CPU and resident memory are theirs alone; the last measure runs two product workers on one task queue.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../lib/config';
@@ -26,6 +27,8 @@ export interface LifecycleRun {
   workflowTasksPerS: number;
   /** Worker CPU, in cores (1 = one core busy the whole run), summed over workers. */
   workerCpuCores: number;
+  /** Worker CPU-seconds per lifecycle, summed over workers. */
+  workerCpuSecondsPerLifecycle: number;
   workerPeakRssMiB: number[];
   cost: ChainCost;
   /** Share of the workflow and activity tasks each worker ran. */
@@ -37,18 +40,22 @@ interface Options {
   temporal: Client;
   databaseUrl: string;
   concurrency?: number;
+  /** Where the product workers' CPU profiles go, one folder per measure (`--cpu-prof`). */
+  cpuProfileDir?: string;
   /** Told after each measure (a long run shows where it is). */
   say?: (line: string) => void;
 }
 
 /** Plays one measure: starts the workers, drives every contract to its end, stops the workers, counts the cost. */
 async function measure<C extends { workflowId: string; firstRunId: string }>(
-  { temporal, config, databaseUrl, say }: Options, label: string, script: string, workerCount: number,
+  options: Options, label: string, script: string, workerCount: number,
   drive: (taskQueue: string) => Promise<C[]>,
 ): Promise<{ run: LifecycleRun; chains: C[]; costs: ChainCost[] }> {
+  const { temporal, config, databaseUrl, say } = options;
   const taskQueue = `bench-${label}-${Date.now().toString(36)}`;
   const env = { DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix };
-  const workers = Array.from({ length: workerCount }, () => WorkerProcess.spawn(script, env));
+  const cpuProfileDir = label.startsWith('product-') && options.cpuProfileDir ? join(options.cpuProfileDir, label) : undefined;
+  const workers = Array.from({ length: workerCount }, () => WorkerProcess.spawn(script, env, { cpuProfileDir }));
   try {
     await waitForPollers(temporal, taskQueue, workerCount, workers.map((w) => w.identityPrefix()));
     await delay(1000);
@@ -65,7 +72,8 @@ async function measure<C extends { workflowId: string; firstRunId: string }>(
     const shares = workers.map((w) => Object.entries(cost.byWorker).filter(([id]) => id.startsWith(w.identityPrefix())).reduce((s, [, n]) => s + n, 0) / tasks);
     const run: LifecycleRun = {
       contracts: chains.length, workers: workerCount, seconds: round(seconds), lifecyclesPerS: round(chains.length / seconds),
-      workflowTasksPerS: round(cost.workflowTasks / seconds), workerCpuCores: round(workerCpuCores), workerPeakRssMiB, cost, shares: shares.map(round),
+      workflowTasksPerS: round(cost.workflowTasks / seconds), workerCpuCores: round(workerCpuCores),
+      workerCpuSecondsPerLifecycle: round((workerCpuCores * seconds) / chains.length), workerPeakRssMiB, cost, shares: shares.map(round),
     };
     say?.(`  ${label} : ${run.contracts} cycles de vie en ${run.seconds} s (${run.lifecyclesPerS}/s)`);
     return { run, chains, costs };

@@ -1,18 +1,21 @@
 /** `npm run bench`: the product's costs on the real stack, each beside its floor; prints a table and writes JSON. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { freshBenchDatabase } from './db';
+import { benchHistory } from './history';
 import { benchImports, type SizeRun } from './imports';
 import { benchKafka } from './kafka';
 import { benchLifecycles, type LifecycleRun } from './lifecycles';
 import { benchMemory } from './memory';
+import { readProfiles, summariseProfiles } from './profile';
 import { benchReport } from './report';
 import { loadConfig } from '../lib/config';
 import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
-  .option('--only <parts>', 'lifecycles,report,kafka,memory,imports (comma-separated)', 'lifecycles,report,kafka,memory,imports')
+  .option('--only <parts>', 'lifecycles,history,report,kafka,memory,imports (comma-separated)', 'lifecycles,history,report,kafka,memory,imports')
   .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
   .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--kafka-rates <rates>', 'event rates of the Kafka latency measure, per second', '200,50')
@@ -20,9 +23,10 @@ const program = new Command('bench')
   .option('--cached <count>', 'sticky cache of the memory measure\'s worker (default: WORKER_MAX_CACHED_WORKFLOWS)')
   .option('--import-rows <count>', 'rows of the programme file of the import measure (its memory is compared with a tenth of it)', '10000')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
+  .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure, summarised at the end')
   .parse();
-const { only, out, sizes, twoWorkers, kafkaRates, open, cached, importRows } = program.opts<{
-  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string; importRows: string;
+const { only, out, sizes, twoWorkers, kafkaRates, open, cached, importRows, cpuProf } = program.opts<{
+  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string; importRows: string; cpuProf?: string;
 }>();
 const parts = new Set(only.split(','));
 
@@ -37,15 +41,24 @@ if (parts.has('lifecycles')) {
   try {
     const counts = sizes.split(',').map(Number);
     say('Cycles de vie complets…');
-    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase(), say }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
+    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase(), say, cpuProfileDir: cpuProf }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
     results.lifecycles = l;
-    const cpu = (r: LifecycleRun) => `${r.workflowTasksPerS.toFixed(0)} tâches workflow/s · CPU ${r.workerCpuCores.toFixed(2)} cœur · RSS ${r.workerPeakRssMiB.join(' + ')} Mio`;
+    const cpu = (r: LifecycleRun) => `${r.workflowTasksPerS.toFixed(0)} tâches workflow/s · CPU ${r.workerCpuCores.toFixed(2)} cœur, ${r.workerCpuSecondsPerLifecycle.toFixed(2)} s par cycle · RSS ${r.workerPeakRssMiB.join(' + ')} Mio`;
     for (const { contracts, product, floor, ratio } of l.sizes) {
       rows.push({
         mesure: `cycles de vie complets, ${contracts.toLocaleString('fr-FR')} contrats`,
         produit: `${product.lifecyclesPerS.toFixed(1)} /s (${cpu(product)})`, plancher: `${floor.lifecyclesPerS.toFixed(1)} /s (${cpu(floor)})`,
         rapport: `${ratio.toFixed(2)}×`, cible: '≥ 0,67×',
       });
+    }
+    if (cpuProf) {
+      for (const { contracts } of l.sizes) {
+        const summary = summariseProfiles(readProfiles([join(cpuProf, `product-${contracts}`)]));
+        results[`profile-${contracts}`] = summary;
+        say(`Profil CPU du worker, ${contracts} contrats (${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
+        console.table(summary.byPlace);
+        console.table(summary.byFunction);
+      }
     }
     const two = l.twoWorkers;
     const one = l.oneWorker;
@@ -54,6 +67,27 @@ if (parts.has('lifecycles')) {
       produit: `${two.lifecyclesPerS.toFixed(1)} /s (parts ${two.shares.map((s) => `${Math.round(s * 100)} %`).join(' / ')} · CPU ${two.workerCpuCores.toFixed(2)} cœur)`,
       plancher: `${one.lifecyclesPerS.toFixed(1)} /s (un worker · CPU ${one.workerCpuCores.toFixed(2)} cœur)`,
       rapport: `${(two.lifecyclesPerS / one.lifecyclesPerS).toFixed(2)}×`, cible: 'charge partagée',
+    });
+  } finally {
+    await temporal.connection.close();
+  }
+}
+
+if (parts.has('history')) {
+  const config = loadConfig();
+  const temporal = await benchTemporal(config);
+  try {
+    say('Historique d’un contrat de quatre ans…');
+    const h = await benchHistory({ config, temporal, databaseUrl: await freshBenchDatabase() });
+    results.history = h;
+    rows.push({
+      mesure: `historique d’un contrat de ${h.years} ans (${h.runs.length} exécutions)`,
+      produit: `${h.totalEvents} événements, ${(h.totalBytes / 1024).toFixed(0)} Kio ; la plus longue : ${Math.max(...h.runs.map((r) => r.events))} événements, ${(Math.max(...h.runs.map((r) => r.bytes)) / 1024).toFixed(0)} Kio`,
+      plancher: '—', rapport: '—', cible: 'rapportée',
+    });
+    rows.push({
+      mesure: `rejeu de la plus longue exécution (${h.replayMs.events} événements, ${h.replayMs.replays} fois)`,
+      produit: `p50 ${h.replayMs.p50} ms, p95 ${h.replayMs.p95} ms, max ${h.replayMs.max} ms`, plancher: '—', rapport: '—', cible: 'p95 < 50 ms',
     });
   } finally {
     await temporal.connection.close();

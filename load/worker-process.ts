@@ -17,9 +17,13 @@ export class WorkerProcess {
     void this.exited.then(() => clearInterval(this.sampler));
   }
 
-  /** Runs `script` (a TypeScript entry point) under Node with `env` added to ours. */
-  static spawn(script: string, env: NodeJS.ProcessEnv): WorkerProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  /**
+   * Runs `script` (a TypeScript entry point) under Node with `env` added to ours; with `cpuProfileDir`, V8 writes a
+   * CPU profile of the whole process there when it exits (`--cpu-prof`, summarised by bench/profile.ts).
+   */
+  static spawn(script: string, env: NodeJS.ProcessEnv, { cpuProfileDir }: { cpuProfileDir?: string } = {}): WorkerProcess {
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'], // its warnings and errors (LOG_LEVEL warn) are ours to see
     });
     return new WorkerProcess(child);
