@@ -5,7 +5,7 @@
  * happens when a contract wakes up outside the worker's cache), p50 and p95 over `replays` replays.
  */
 import type { Client } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
+import protos from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { addMonths, isoDay } from '../domain/dates';
 import type { Config } from '../lib/config';
@@ -15,6 +15,7 @@ import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import { writeWorkflowBundle } from '../workers/worker';
 import { BENCH_NAMESPACE } from './temporal';
 
+const proto = protos.temporal;
 const PRODUCT_WORKER = new URL('../workers/worker.ts', import.meta.url).pathname;
 
 export interface HistoryRun {
@@ -60,7 +61,7 @@ export async function benchHistory(
     await worker.stop();
   }
 
-  const histories: proto.api.history.v1.IHistory[] = [];
+  const histories: protos.temporal.api.history.v1.IHistory[] = [];
   for (let runId: string | undefined = driven.firstRunId; runId; ) {
     const history = await temporal.workflow.getHandle(driven.workflowId, runId).fetchHistory();
     histories.push(history);
