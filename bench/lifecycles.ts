@@ -40,7 +40,7 @@ interface Options {
   temporal: Client;
   databaseUrl: string;
   concurrency?: number;
-  /** Where the product workers' CPU profiles go, one folder per measure (`--cpu-prof`). */
+  /** Where the product and floor workers' CPU profiles go, one folder per measure (`--cpu-prof`). */
   cpuProfileDir?: string;
   /** Told after each measure (a long run shows where it is). */
   say?: (line: string) => void;
@@ -54,7 +54,8 @@ async function measure<C extends { workflowId: string; firstRunId: string }>(
   const { temporal, config, databaseUrl, say } = options;
   const taskQueue = `bench-${label}-${Date.now().toString(36)}`;
   const env = { DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix };
-  const cpuProfileDir = label.startsWith('product-') && options.cpuProfileDir ? join(options.cpuProfileDir, label) : undefined;
+  // The product's workers and the floor's, so the profiles tell what the product's own code costs.
+  const cpuProfileDir = /^(product|floor)-/.test(label) && options.cpuProfileDir ? join(options.cpuProfileDir, label) : undefined;
   const workers = Array.from({ length: workerCount }, () => WorkerProcess.spawn(script, env, { cpuProfileDir }));
   try {
     await waitForPollers(temporal, taskQueue, workerCount, workers.map((w) => w.identityPrefix()));

@@ -53,11 +53,13 @@ if (parts.has('lifecycles')) {
     }
     if (cpuProf) {
       for (const { contracts } of l.sizes) {
-        const summary = summariseProfiles(readProfiles([join(cpuProf, `product-${contracts}`)]));
-        results[`profile-${contracts}`] = summary;
-        say(`Profil CPU du worker, ${contracts} contrats (${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
-        console.table(summary.byPlace);
-        console.table(summary.byFunction);
+        for (const who of ['product', 'floor']) {
+          const summary = summariseProfiles(readProfiles([join(cpuProf, `${who}-${contracts}`)]));
+          results[`profile-${who}-${contracts}`] = summary;
+          say(`Profil CPU du worker (${who === 'product' ? 'produit' : 'plancher'}), ${contracts} contrats (${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
+          console.table(summary.byPlace);
+          console.table(summary.byFunction);
+        }
       }
     }
     const two = l.twoWorkers;
