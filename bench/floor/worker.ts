@@ -4,10 +4,12 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { loadConfig } from '../../lib/config';
 import { temporalConnectionOptions } from '../../lib/temporal';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Signals handled here, as in the product's worker: stopped, it exits (and `--cpu-prof` writes its profile).
+Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const config = loadConfig();
+const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
 const worker = await Worker.create({
-  connection: await NativeConnection.connect(temporalConnectionOptions(config.temporal)),
+  connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
@@ -16,3 +18,4 @@ const worker = await Worker.create({
 });
 process.once('SIGTERM', () => worker.shutdown());
 await worker.run();
+await connection.close();
