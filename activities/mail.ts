@@ -16,9 +16,9 @@ import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { NotificationKind } from '../domain/records';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
-import { Prisma, type Notification } from '../prisma/generated/client';
+import { Prisma } from '../prisma/generated/client';
 import { TaskLinks } from '../mail/links';
-import { renderMail, type MailContext } from '../mail/render';
+import { renderMail, type MailContext, type MailTask } from '../mail/render';
 
 export interface MailDeps {
   db: Db;
@@ -58,10 +58,10 @@ export function createMailActivities(deps: MailDeps) {
       const messageId = messageIdOf(notificationId);
       if (await heldForDigest(db, notificationId)) return { status: 'digested', messageId };
       return sendOnce(deps, 'notifications', notificationId, messageId, async () => {
-        const n = await db.notification.findUniqueOrThrow({ where: { id: notificationId } });
+        const mail = await notificationToSend(db, notificationId);
         return {
-          to: n.to, cc: n.cc, ...renderMail(await mailContext(deps, n)),
-          headers: { 'X-Spaser-Notification': notificationId, 'X-Spaser-Contract': n.contractId },
+          to: mail.to, cc: mail.cc, ...renderMail(await mailContext(deps, mail)),
+          headers: { 'X-Spaser-Notification': notificationId, 'X-Spaser-Contract': mail.contract.id },
         };
       });
     },
@@ -123,16 +123,18 @@ async function untilWritten<T>(write: () => Promise<T>, forMs = 90_000): Promise
 
 /**
  * A question, reminder or escalation whose recipients all chose the Monday digest ("Mes préférences") is not sent on
- * its own: marked `digested`, it is in their next digest. Decided once, at the first attempt.
+ * its own: marked `digested`, it is in their next digest. Decided once, at the first attempt. One statement (this is
+ * on every mail's path; the bench's CPU profile counted each Prisma query).
  */
 async function heldForDigest(db: Db, id: string): Promise<boolean> {
-  const n = await db.notification.findUnique({ where: { id }, select: { kind: true, to: true, status: true } });
-  if (n?.status === 'digested') return true;
-  if (!n || n.status !== 'pending' || !DIGESTIBLE.has(n.kind)) return false;
-  const digest = await db.user.count({ where: { email: { in: n.to }, mailDigest: true, deactivatedAt: null } });
-  if (digest < n.to.length) return false;
-  const { count } = await db.notification.updateMany({ where: { id, status: 'pending' }, data: { status: 'digested' } });
-  return count === 1;
+  const [row] = await db.$queryRaw<{ held: boolean }[]>`
+    WITH held AS (
+      UPDATE notifications n SET status = 'digested'
+       WHERE n.id = ${id} AND n.status = 'pending' AND n.kind = ANY(${[...DIGESTIBLE]})
+         AND (SELECT count(*) FROM users u WHERE u.email = ANY(n."to") AND u.mail_digest AND u.deactivated_at IS NULL) >= cardinality(n."to")
+      RETURNING 1)
+    SELECT EXISTS (SELECT 1 FROM held) OR EXISTS (SELECT 1 FROM notifications WHERE id = ${id} AND status = 'digested') AS held`;
+  return row?.held === true;
 }
 
 /** Takes a mail (a notification, a digest) for one attempt if nobody holds it; returns the attempt number, or undefined. */
@@ -147,19 +149,49 @@ async function claim(db: Db, table: MailRow, id: string, leaseMs: number, messag
   return rows[0]?.attempts;
 }
 
-/** Everything the templates show, read at send time; a reminder carries a fresh link. */
-async function mailContext({ db, links, publicUrl }: MailDeps, n: Notification): Promise<MailContext> {
-  const contract = await db.contract.findUniqueOrThrow({ where: { id: n.contractId }, include: { collectivity: true } });
-  const task = n.taskId ? await db.task.findUnique({ where: { id: n.taskId } }) : null;
-  const asksAnswer = task && n.kind.startsWith('task-');
+/** A notification with what its mail shows: its contract, collectivity and task, read in one query at send time. */
+interface NotificationToSend {
+  kind: NotificationKind;
+  to: string[];
+  cc: string[];
+  data: Record<string, unknown> | null;
+  collectivity: string;
+  contract: MailContext['contract'];
+  task?: MailTask;
+}
+
+async function notificationToSend(db: Db, id: string): Promise<NotificationToSend> {
+  const [row] = await db.$queryRaw<(Omit<NotificationToSend, 'contract' | 'task'> & MailContext['contract'] & { contractId: string; task: MailTask | null })[]>`
+    SELECT n.kind, n."to", n.cc, n.data, k.name AS collectivity, c.id AS "contractId", c.object, c.buyer_name AS "buyerName",
+           c.buyer_email AS "buyerEmail", c.buying_service AS "buyingService",
+           CASE WHEN t.id IS NULL THEN NULL ELSE json_build_object('id', t.id, 'kind', t.kind, 'title', t.title, 'why', t.why, 'source', t.source,
+             'dueAt', t.due_at, 'year', t.year, 'reminders', t.reminders, 'assigneeEmail', t.assignee_email) END AS task
+      FROM notifications n
+      JOIN contracts c ON c.id = n.contract_id
+      JOIN collectivities k ON k.id = c.collectivity_id
+      LEFT JOIN tasks t ON t.id = n.task_id
+     WHERE n.id = ${id}`;
+  if (!row) throw ApplicationFailure.nonRetryable(`courriel inconnu : ${id}`, 'NotificationNotFound');
+  const { contractId, object, buyerName, buyerEmail, buyingService, task, ...mail } = row;
   return {
-    kind: n.kind as NotificationKind,
-    collectivity: contract.collectivity.name,
-    contract: { id: contract.id, object: contract.object, buyerName: contract.buyerName, buyerEmail: contract.buyerEmail, buyingService: contract.buyingService },
-    task: task ?? undefined,
-    data: (n.data ?? {}) as Record<string, unknown>,
-    answer: asksAnswer ? await links.create({ taskId: task.id, email: n.to[0]! }) : undefined,
-    contractUrl: `${publicUrl}/contrats/${encodeURIComponent(contract.id)}`,
+    ...mail,
+    contract: { id: contractId, object, buyerName, buyerEmail, buyingService },
+    // JSON carries the due date as text (timestamp without time zone, in UTC): back to a Date.
+    task: task ? { ...task, dueAt: new Date(`${String(task.dueAt)}Z`) } : undefined,
+  };
+}
+
+/** Everything the templates show; a reminder carries a fresh link. */
+async function mailContext({ links, publicUrl }: MailDeps, n: NotificationToSend): Promise<MailContext> {
+  const asksAnswer = n.task && n.kind.startsWith('task-');
+  return {
+    kind: n.kind,
+    collectivity: n.collectivity,
+    contract: n.contract,
+    task: n.task,
+    data: n.data ?? {},
+    answer: asksAnswer ? await links.create({ taskId: n.task!.id, email: n.to[0]! }) : undefined,
+    contractUrl: `${publicUrl}/contrats/${encodeURIComponent(n.contract.id)}`,
   };
 }
 

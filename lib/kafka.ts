@@ -76,5 +76,26 @@ export async function whileTopicsSettle<T>(call: () => Promise<T>, attempts = 10
   }
 }
 
+const UNREACHABLE = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSBrokerNotFound', 'KafkaJSRequestTimeoutError']);
+
+/**
+ * A start-up step that needs the brokers (creating topics, connecting), tried again for as long as they cannot be
+ * reached: kafkajs gives up after about 10 s, and a process that exits because a broker was restarting when it
+ * started is a lost process wherever nothing restarts it. A stop (SIGTERM) still ends the wait (workers/lifecycle.ts);
+ * meanwhile the readiness probe says Kafka is unreachable. Other errors (authentication, configuration) fail at once.
+ */
+export async function untilKafkaAnswers<T>(what: string, call: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { name?: string; retriable?: boolean };
+      if (!UNREACHABLE.has(e.name ?? '') && e.retriable !== true) throw err;
+      logger.warn({ err: String(err), attempt }, `Kafka injoignable (${what}) : nouvel essai`);
+      await delay(Math.min(5000, 500 * attempt));
+    }
+  }
+}
+
 /** The configured size of the topics the product creates. */
 export const topicSizing = (config: Config['kafka']) => ({ numPartitions: config.topicPartitions, replicationFactor: config.replicationFactor });

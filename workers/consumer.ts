@@ -2,7 +2,7 @@
 import { knownCollectivities, POLICIES_DIR } from '../activities/policy';
 import { ContractEventConsumer } from '../events/contract-event-consumer';
 import { loadConfig, type Config } from '../lib/config';
-import { createKafka, ensureTopics, topics, topicSizing } from '../lib/kafka';
+import { createKafka, ensureTopics, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { ProcessLifecycle, stopLatch } from './lifecycle';
@@ -11,7 +11,7 @@ import { isMain } from '../lib/paths';
 export async function createConsumerApp(config: Config, logger: Logger, options: { taskQueue?: string; groupId?: string } = {}) {
   const kafka = createKafka(config.kafka, logger);
   const names = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters], topicSizing(config.kafka));
+  await untilKafkaAnswers('création des sujets', () => ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters], topicSizing(config.kafka)), logger);
   const client = await connectTemporal(config.temporal);
   const consumer = new ContractEventConsumer(kafka, client, logger, {
     topic: names.contractEvents,
@@ -20,7 +20,7 @@ export async function createConsumerApp(config: Config, logger: Logger, options:
     taskQueue: options.taskQueue ?? config.temporal.taskQueue,
     collectivities: () => knownCollectivities(POLICIES_DIR),
   });
-  await consumer.connect();
+  await untilKafkaAnswers('connexion du consommateur', () => consumer.connect(), logger);
   const latch = stopLatch();
   return {
     async start() {

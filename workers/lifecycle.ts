@@ -112,5 +112,8 @@ export class ProcessLifecycle {
     this.requestStop('fin');
     for (const app of [...this.apps].reverse()) await app.stop().catch((err: unknown) => this.logger.error({ err }, 'arrêt en erreur'));
     this.logger.info('arrêté');
+    // Everything built is stopped; a start-up step abandoned half-way (a connection still being retried) must not
+    // keep the process alive: it gets a moment to let go, then the process exits with its code.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }

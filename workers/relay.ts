@@ -2,7 +2,7 @@
 import { OutboxRelay } from '../events/outbox-relay';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
+import { createKafka, ensureTopics, producerOptions, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { ProcessLifecycle } from './lifecycle';
 import { isMain } from '../lib/paths';
@@ -10,10 +10,10 @@ import { isMain } from '../lib/paths';
 export async function createRelayApp(config: Config, logger: Logger) {
   const kafka = createKafka(config.kafka, logger);
   const names = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, [names.indicatorEvents, names.taskEvents], topicSizing(config.kafka));
+  await untilKafkaAnswers('création des sujets', () => ensureTopics(kafka, [names.indicatorEvents, names.taskEvents], topicSizing(config.kafka)), logger);
   const db = createDb(config.databaseUrl, 2);
   const relay = new OutboxRelay(db, kafka.producer(producerOptions), logger);
-  await relay.connect();
+  await untilKafkaAnswers('connexion du relais', () => relay.connect(), logger);
   return {
     relay,
     start: () => relay.run(),

@@ -1,7 +1,7 @@
 /** The web application and HTTP API: `npm run web` (also part of `npm start`). */
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, producerOptions, topics } from '../lib/kafka';
+import { createKafka, producerOptions, topics, untilKafkaAnswers } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { TaskLinks } from '../mail/links';
@@ -12,7 +12,7 @@ import { isMain } from '../lib/paths';
 export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
   const kafka = createKafka(config.kafka, logger);
   const producer = kafka.producer(producerOptions);
-  await producer.connect();
+  await untilKafkaAnswers('connexion du producteur', () => producer.connect(), logger);
   const db = createDb(config.databaseUrl);
   const temporal = await connectTemporal(config.temporal, 'application web');
   const links = TaskLinks.fromConfig(config.web);

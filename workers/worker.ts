@@ -7,7 +7,7 @@ import { mailDeps } from '../activities/mail';
 import { POLICIES_DIR } from '../activities/policy';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics, topicSizing } from '../lib/kafka';
+import { createKafka, ensureTopics, producerOptions, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { temporalConnectionOptions } from '../lib/temporal';
@@ -23,11 +23,11 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
   const db = createDb(config.databaseUrl);
   const kafka = createKafka(config.kafka, logger);
   const topicNames = topics(config.kafka.topicPrefix);
-  await ensureTopics(kafka, Object.values(topicNames), topicSizing(config.kafka));
+  await untilKafkaAnswers('création des sujets', () => ensureTopics(kafka, Object.values(topicNames), topicSizing(config.kafka)), logger);
   const producer = kafka.producer(producerOptions);
   const mailer = createMailer(config.smtp);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
-  await producer.connect();
+  await untilKafkaAnswers('connexion du producteur', () => producer.connect(), logger);
 
   const workflowBundlePath = options.workflowBundlePath ?? (COMPILED ? BUILT_WORKFLOW_BUNDLE : undefined);
   const worker = await Worker.create({
