@@ -1,9 +1,6 @@
-import type { Prisma } from '../prisma/generated/client';
 import type { Transition } from '../domain/records';
 import type { Db } from '../lib/db';
 import { writeTransition } from './record-sql';
-
-const json = (v: unknown) => v as Prisma.InputJsonValue;
 
 export interface RecordDeps {
   db: Db;
@@ -28,13 +25,13 @@ function outboxMessages(t: Transition, topics: RecordDeps['outboxTopics']) {
   const envelope = { collectivity: t.collectivityId, contractId: t.contractId, policyVersion: t.policyVersion };
   const indicators = t.indicators.map((e) => ({
     id: `out:${e.id}`, topic: topics.indicatorEvents, key: t.contractId,
-    value: json({ eventId: e.id, type: 'indicator.recorded', ...envelope, ...e }),
+    value: { eventId: e.id, type: 'indicator.recorded', ...envelope, ...e },
   }));
   const tasks = t.audit
     .filter((a) => a.action.startsWith('task.'))
     .map((a) => ({
       id: `out:${a.id}`, topic: topics.taskEvents, key: t.contractId,
-      value: json({ eventId: a.id, type: a.action, ...envelope, at: a.at, actor: a.actor, ...a.detail }),
+      value: { eventId: a.id, type: a.action, ...envelope, at: a.at, actor: a.actor, ...a.detail },
     }));
   return [...indicators, ...tasks];
 }

@@ -9,6 +9,7 @@ import protos from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { addMonths, isoDay } from '../domain/dates';
 import type { Config } from '../lib/config';
+import { chainHistories } from '../load/histories';
 import { driveLifecycle } from '../load/lifecycle-driver';
 import { scriptedContracts, type ScriptedContract } from '../load/scripted-contracts';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
@@ -62,11 +63,7 @@ export async function benchHistory(
   }
 
   const histories: protos.temporal.api.history.v1.IHistory[] = [];
-  for (let runId: string | undefined = driven.firstRunId; runId; ) {
-    const history = await temporal.workflow.getHandle(driven.workflowId, runId).fetchHistory();
-    histories.push(history);
-    runId = history.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-  }
+  for await (const history of chainHistories(temporal, driven.workflowId, driven.firstRunId)) histories.push(history);
   const runs = histories.map((h) => ({ events: h.events?.length ?? 0, bytes: proto.api.history.v1.History.encode(h).finish().length }));
 
   // The largest run, replayed again and again by one replay worker: the time between two results is one rebuild.

@@ -10,6 +10,7 @@ import { messageIdOf } from '../activities/mail';
 import { contractWorkflowId } from '../domain/contract';
 import type { Db } from '../lib/db';
 import { scriptedContracts } from '../load/scripted-contracts';
+import { eventJson } from '../schemas/contract-events';
 import type { Mailbox } from '../stack/mailbox';
 import { mondayOf, weeklyDigest } from '../workflows/weekly-digest';
 import type { FaultEnvironment } from './environment';
@@ -42,7 +43,7 @@ export async function digestRound(r: DigestRound): Promise<Check[]> {
   });
   await r.send(contracts.map(({ id, collectivityId, ...registration }) => ({
     key: id,
-    value: JSON.stringify({ eventId: randomUUID(), type: 'contract.registered', version: 1, time: new Date().toISOString(), source: 'fault-suite', collectivity: collectivityId, contractId: id, payload: registration }),
+    value: eventJson({ eventId: randomUUID(), type: 'contract.registered', source: 'fault-suite', collectivity: collectivityId, contractId: id, payload: registration }),
   })));
   const ids = contracts.map((c) => c.id);
   const emails = contracts.map((c) => c.buyer.email);

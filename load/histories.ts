@@ -12,15 +12,23 @@ export interface ChainCost {
   byWorker: Record<string, number>;
 }
 
+type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+
+/** The histories of a chain's runs, first to last, following each continue-as-new. */
+export async function* chainHistories(client: Client, workflowId: string, firstRunId: string): AsyncGenerator<History> {
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    yield history;
+    runId = history.events?.find((e) => e.workflowExecutionContinuedAsNewEventAttributes)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+  }
+}
+
 export async function chainCost(client: Client, workflowId: string, firstRunId: string): Promise<ChainCost> {
   const cost: ChainCost = { runs: 0, workflowTasks: 0, activities: 0, timers: 0, updates: 0, signals: 0, byWorker: {} };
   const byWorker = (identity?: string | null) => void (identity && (cost.byWorker[identity] = (cost.byWorker[identity] ?? 0) + 1));
-  for (let runId: string | undefined = firstRunId; runId; ) {
-    const history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
+  for await (const history of chainHistories(client, workflowId, firstRunId)) {
     cost.runs++;
-    runId = undefined;
-    for (const e of events) {
+    for (const e of history.events ?? []) {
       if (e.workflowTaskCompletedEventAttributes) cost.workflowTasks++;
       else if (e.workflowTaskStartedEventAttributes) byWorker(e.workflowTaskStartedEventAttributes.identity);
       else if (e.activityTaskScheduledEventAttributes) cost.activities++;
@@ -28,7 +36,6 @@ export async function chainCost(client: Client, workflowId: string, firstRunId: 
       else if (e.timerStartedEventAttributes) cost.timers++;
       else if (e.workflowExecutionUpdateAcceptedEventAttributes) cost.updates++;
       else if (e.workflowExecutionSignaledEventAttributes) cost.signals++;
-      else if (e.workflowExecutionContinuedAsNewEventAttributes) runId = e.workflowExecutionContinuedAsNewEventAttributes.newExecutionRunId ?? undefined;
     }
   }
   return cost;

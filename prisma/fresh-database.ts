@@ -3,6 +3,12 @@ import pg from 'pg';
 import { applyMigrations } from './migrate';
 
 export async function freshDatabase(databaseUrl: string): Promise<void> {
+  await emptyDatabase(databaseUrl);
+  await applyMigrations(databaseUrl);
+}
+
+/** A database dropped if it exists and created empty. */
+export async function emptyDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
@@ -14,5 +20,4 @@ export async function freshDatabase(databaseUrl: string): Promise<void> {
   } finally {
     await admin.end();
   }
-  await applyMigrations(databaseUrl);
 }

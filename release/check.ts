@@ -8,13 +8,13 @@
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { loadConfig } from '../lib/config';
+import { freePort } from '../lib/free-port';
 import { appPath } from '../lib/paths';
-import pg from 'pg';
+import { emptyDatabase } from '../prisma/fresh-database';
 import { parseDockerfile, type Stage } from './dockerfile';
 
 const say = (line: string) => console.log(`[production] ${line}`);
@@ -68,27 +68,6 @@ function buildStages(stages: Stage[], root: string): { dir: string; env: NodeJS.
   return last;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Drops and creates the check's database: the image's migrations one-shot fills it, as in compose. */
-async function emptyDatabase(url: URL): Promise<void> {
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    const name = pg.escapeIdentifier(url.pathname.slice(1));
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
   const stages = parseDockerfile(readFileSync(appPath('Dockerfile'), 'utf8'));
   const root = mkdtempSync(join(tmpdir(), 'spaser-production-'));
@@ -100,7 +79,8 @@ async function main(): Promise<void> {
     const config = loadConfig();
     const database = new URL(config.databaseUrl);
     database.pathname = '/spaser_production_check';
-    await emptyDatabase(database);
+    // Empty: the image's migrations one-shot fills it, as in compose.
+    await emptyDatabase(database.toString());
     const port = await freePort();
     const run = Date.now().toString(36);
     const env: NodeJS.ProcessEnv = {

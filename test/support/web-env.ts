@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../lib/free-port';
 import { inject } from 'vitest';
 import { contractWorkflowId, type ContractFacts } from '../../domain/contract';
 import type { Config } from '../../lib/config';
@@ -11,13 +11,7 @@ import { contractLifecycle } from '../../workflows/contract-lifecycle';
 import { testConfig, uniqueId } from './env';
 import { Mailbox } from '../../stack/mailbox';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort };
 
 /** The product as people meet it: a worker on the dev server, the web app on a free port, the stack's mail receiver. */
 export async function webEnv({ worker = true, port: fixedPort, auth, databaseUrl, topicPrefix }: { worker?: boolean; port?: number; auth?: Config['web']['auth']; databaseUrl?: string; topicPrefix?: string } = {}) {
