@@ -108,7 +108,7 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     await inPool(contracts, options.concurrency, async (c, i) => {
       await send(producer, names.contractEvents, contractMessages(c));
       if (i % poisonEvery === 0 && poisoned < poison.length) await send(producer, names.contractEvents, [poison[poisoned++]!]);
-      return driveLifecycle(temporal, taskQueue, c, { start: false, answers: answersByHand(c), tolerateFaults: true, timeoutMs: 20 * 60_000 });
+      return driveLifecycle(temporal, taskQueue, c, { start: false, answers: answersByHand(c), tolerateFaults: true, timeoutMs: 20 * 60_000, readFrom: db });
     });
     driving = false;
     await faultLoop;

@@ -32,14 +32,12 @@ it.fails('still cannot replay the update history of sdk-core#1146', async () => 
 });
 
 /**
- * OPEN DEFECT, recorded by the fault suite on 2026-11-29 (issue 20 session): a contract's worker was SIGKILLed with
- * eleven tasks just opened; its sticky workflow task timed out (event 198), a fresh worker replayed the history and
- * completed the next task with an Overdue upsert first (events 200-213); every worker since fails to replay it
- * ("Activity machine does not handle this event: UpsertWorkflowSearchAttributes", event 202), so the contract is stuck.
- * The same code that wrote event 201 cannot replay it: the order of the commands differs between that first pass and
- * replay, probably the order in which the activation's nine activity resolutions (deliverMail first in history,
- * recordTransition after) wake the waiting coroutines. Seen once in about a dozen fault-suite runs. To diagnose and
- * fix (workflow or SDK); when it replays, this test fails and the history joins the others.
+ * Recorded by the fault suite on 2026-11-29: the SDK defect of docs/upstream/query-splits-workflow-task.md. The fault
+ * suite's status query reached a fresh worker while the killed worker's sticky workflow task was pending (event 181);
+ * core applied that task's first three activity results (events 180-185) to answer it, then the other six in the task
+ * it completed (events 200-213), so its commands came in an order no replay gives. Reproduced by
+ * faults/upstream/query-split.ts. The fault suite's people now read the database and no longer query. No replay can
+ * give this history's order, even after an SDK fix: it stays here as the record of the defect.
  */
 it.fails('still cannot replay the fault-suite history where an upsert came before the activities', async () => {
   const file = new URL('upstream/nd-upsert-after-sticky-timeout.json', HISTORIES_DIR);
