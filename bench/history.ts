@@ -13,6 +13,7 @@ import { chainHistories } from '../load/histories';
 import { driveLifecycle } from '../load/lifecycle-driver';
 import { scriptedContracts, type ScriptedContract } from '../load/scripted-contracts';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
+import { runSandboxHereWithoutWatchdog } from '../workers/sandbox';
 import { writeWorkflowBundle } from '../workers/worker';
 import { BENCH_NAMESPACE } from './temporal';
 
@@ -76,6 +77,7 @@ export async function benchHistory(
   const inputs = (function* () {
     for (let i = 0; i < warmup + replays; i++) yield { workflowId: `${driven.workflowId}-replay-${i}`, history: largest };
   })();
+  runSandboxHereWithoutWatchdog(); // a replay worker runs its sandbox here; the product's worker, in its thread
   for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath } }, inputs)) {
     if (result.error) throw result.error;
     const now = performance.now();

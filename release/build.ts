@@ -6,7 +6,7 @@
  *   webpack and the bundle deployed is the one replayed in CI.
  * Files read at run time (policies, templates, views, migrations) are found from the root folder (lib/paths.ts).
  */
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { build, type Plugin } from 'esbuild';
 import { appPath } from '../lib/paths';
 import { writeWorkflowBundle } from '../workers/worker';
@@ -46,6 +46,8 @@ export async function buildProduction(say: (line: string) => void = console.log)
     sourcemap: true,
     logLevel: 'warning',
   });
+  // Loaded by the SDK's workflow thread from its path, so copied, not bundled (workers/sandbox.ts).
+  copyFileSync(appPath('workers', 'sandbox-preload.cjs'), appPath('dist', 'sandbox-preload.cjs'));
   say(`dist/ : ${Object.keys(ENTRIES).length} points d’entrée en ${Date.now() - t0} ms`);
   const t1 = Date.now();
   await writeWorkflowBundle(dist);

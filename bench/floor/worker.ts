@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../lib/config';
 import { temporalConnectionOptions } from '../../lib/temporal';
+import { startWorkflowThreadsWithoutWatchdog } from '../../workers/sandbox';
 
 // Signals handled here, as in the product's worker: stopped, it exits (and `--cpu-prof` writes its profile).
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const config = loadConfig();
+startWorkflowThreadsWithoutWatchdog(); // as the product's worker does
 const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
 const worker = await Worker.create({
   connection,
