@@ -44,18 +44,22 @@ function toFigure(r: Omit<Row, 'service'>): Figure {
 
 /**
  * One scan of the live events, grouped by indicator, year and buying service (stamped on each event): the report's
- * totals and its breakdown by service are both sums of these rows.
+ * totals and its breakdown by service are both sums of these rows. The scan sums the values and counts the events,
+ * split by `in_denominator`, rather than computing three filtered aggregates per row: the report costs little more
+ * than a plain aggregate (bench, "bilan annuel").
  */
 async function rowsByService(db: Db, s: Omit<Scope, 'service'>): Promise<Row[]> {
-  return db.$queryRaw<Row[]>`
-    SELECT e.indicator, e.year, e.buying_service AS service,
-           COALESCE(SUM(e.value) FILTER (WHERE e.in_denominator), 0)::float8 AS numerator,
-           COUNT(*) FILTER (WHERE e.in_denominator)::int AS denominator,
-           COALESCE(SUM(e.value), 0)::float8 AS total
+  const groups = await db.$queryRaw<{ indicator: string; year: number; service: string | null; inDenominator: boolean; sum: number; count: number }[]>`
+    SELECT e.indicator, e.year, e.buying_service AS service, e.in_denominator AS "inDenominator",
+           SUM(e.value)::float8 AS sum, COUNT(*)::int AS count
       FROM indicator_events e
      WHERE e.collectivity_id = ${s.collectivityId} AND e.superseded_by IS NULL
        AND e.year BETWEEN ${s.fromYear} AND ${s.toYear} AND e.indicator = ANY(${[...s.indicators]})
-     GROUP BY e.indicator, e.year, e.buying_service`;
+     GROUP BY 1, 2, 3, 4`;
+  return [...rollUp(groups.map((g) => ({
+    indicator: g.indicator, year: g.year, service: g.service,
+    numerator: g.inDenominator ? g.sum : 0, denominator: g.inDenominator ? g.count : 0, total: g.sum,
+  })), (r) => `${r.indicator}|${r.year}|${r.service}`).values()];
 }
 
 function rollUp(rows: Row[], key: (r: Row) => string): Map<string, Row> {
