@@ -19,14 +19,15 @@ const program = new Command('bench')
   .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
   .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--kafka-rates <rates>', 'event rates of the Kafka latency measure, per second', '200,150')
-  .option('--open <count>', 'open workflows of the memory measure', '10000')
+  .option('--open <counts>', 'open workflows at each step of the memory measure', '10000,50000')
+  .option('--arenas <count>', 'MALLOC_ARENA_MAX of the memory measure\'s worker (0: glibc\'s default)', '2')
   .option('--cached <count>', 'sticky cache of the memory measure\'s worker (default: WORKER_MAX_CACHED_WORKFLOWS)')
   .option('--import-rows <count>', 'rows of the programme file of the import measure (its memory is compared with a tenth of it)', '10000')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure, summarised at the end')
   .parse();
-const { only, out, sizes, twoWorkers, kafkaRates, open, cached, importRows, cpuProf } = program.opts<{
-  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; cached?: string; importRows: string; cpuProf?: string;
+const { only, out, sizes, twoWorkers, kafkaRates, open, arenas, cached, importRows, cpuProf } = program.opts<{
+  only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; arenas: string; cached?: string; importRows: string; cpuProf?: string;
 }>();
 const parts = new Set(only.split(','));
 
@@ -137,12 +138,21 @@ if (parts.has('memory')) {
   const temporal = await benchTemporal(config);
   try {
     say('Mémoire du worker…');
-    const m = await benchMemory(await freshBenchDatabase(), temporal, { workflows: Number(open), cachedWorkflows: Number(cached ?? config.temporal.maxCachedWorkflows) });
-    results.memory = m;
-    rows.push({
-      mesure: `mémoire du worker, ${m.workflows.toLocaleString('fr-FR')} contrats ouverts`,
-      produit: `${m.openRssMiB} Mio (RSS, ${m.cachedWorkflows.toLocaleString('fr-FR')} en cache)`, plancher: `${m.idleRssMiB} Mio (worker au repos)`, rapport: `enregistrés en ${m.registeredInS} s`, cible: '< 1 Gio',
+    const m = await benchMemory(await freshBenchDatabase(), temporal, {
+      steps: open.split(',').map(Number), cachedWorkflows: Number(cached ?? config.temporal.maxCachedWorkflows), arenas: Number(arenas) || undefined,
     });
+    results.memory = m;
+    const first = m.steps[0]!;
+    for (const step of m.steps) {
+      const growth = step.steadyRssMiB - first.steadyRssMiB;
+      rows.push({
+        mesure: `mémoire du worker, ${step.open.toLocaleString('fr-FR')} contrats ouverts (${m.cachedWorkflows} en cache, MALLOC_ARENA_MAX ${m.arenas ?? 'par défaut'})`,
+        produit: `${step.steadyRssMiB} Mio stable (pic ${step.peakRssMiB} Mio ; enregistrés en ${step.registeredInS} s)`,
+        plancher: `${m.idleRssMiB} Mio (worker au repos)`,
+        rapport: step === first ? '—' : `+${growth} Mio depuis ${first.open.toLocaleString('fr-FR')}`,
+        cible: step === first ? '< 1 Gio' : '< +100 Mio',
+      });
+    }
   } finally {
     await temporal.connection.close();
   }
