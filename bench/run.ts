@@ -9,13 +9,14 @@ import { benchImports, type SizeRun } from './imports';
 import { benchKafka } from './kafka';
 import { benchLifecycles, type LifecycleRun } from './lifecycles';
 import { benchMemory } from './memory';
+import { benchPages } from './pages';
 import { readProfiles, summariseProfiles } from './profile';
 import { benchReport } from './report';
 import { loadConfig } from '../lib/config';
 import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
-  .option('--only <parts>', 'lifecycles,history,report,kafka,memory,imports (comma-separated)', 'lifecycles,history,report,kafka,memory,imports')
+  .option('--only <parts>', 'lifecycles,history,report,kafka,memory,imports,pages (comma-separated)', 'lifecycles,history,report,kafka,memory,imports,pages')
   .option('--sizes <counts>', 'portfolio sizes of the lifecycle measure', '100,1000')
   .option('--two-workers <count>', 'portfolio size of the two-worker measure', '200')
   .option('--kafka-rates <rates>', 'event rates of the Kafka latency measure, per second', '200,150')
@@ -23,6 +24,9 @@ const program = new Command('bench')
   .option('--arenas <count>', 'MALLOC_ARENA_MAX of the memory measure\'s worker (0: glibc\'s default)', '2')
   .option('--cached <count>', 'sticky cache of the memory measure\'s worker (default: WORKER_MAX_CACHED_WORKFLOWS)')
   .option('--import-rows <count>', 'rows of the programme file of the import measure (its memory is compared with a tenth of it)', '10000')
+  .option('--pages-contracts <count>', 'contracts of the pages measure', '10000')
+  .option('--pages-tasks <count>', 'tasks of the pages measure', '100000')
+  .option('--pages-seconds <s>', 'seconds of load on each page of the pages measure (after 2 s of warm-up)', '10')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure, summarised at the end')
   .parse();
@@ -186,6 +190,34 @@ if (parts.has('imports')) {
     produit: mem(l), plancher: `${mem(s)} (${s.rows.toLocaleString('fr-FR')} lignes)`,
     rapport: `${ratio((r) => r.memory.live.peakHeapMiB)}× (tas vivant) · ${ratio((r) => r.memory.asRun.peakRssMiB)}× (RSS)`, cible: 'plate (≈ 1×)',
   });
+}
+
+if (parts.has('pages')) {
+  const config = loadConfig();
+  const temporal = await benchTemporal(config);
+  try {
+    const { pagesContracts, pagesTasks, pagesSeconds } = program.opts<{ pagesContracts: string; pagesTasks: string; pagesSeconds: string }>();
+    say('Pages à l’échelle…');
+    const p = await benchPages({ config, temporal, databaseUrl: await freshBenchDatabase(), say }, { contracts: Number(pagesContracts), tasks: Number(pagesTasks), seconds: Number(pagesSeconds) });
+    results.pages = p;
+    const { portfolio: data, fourYear } = p;
+    rows.push({
+      mesure: `pages : ${data.contracts.toLocaleString('fr-FR')} contrats, ${data.tasks.toLocaleString('fr-FR')} tâches (activité d’enregistrement)`,
+      produit: `écrits en ${data.seconds.toFixed(0)} s (${data.transitionsPerS.toFixed(0)} transitions/s)`, plancher: '—',
+      rapport: `boîtes de ${p.inbox.min} à ${p.inbox.max} tâches ouvertes`, cible: '—',
+    });
+    for (const r of p.pages) {
+      const trail = r.path.startsWith(`/contrats/${fourYear.contractId}`) || r.path.includes('/historique');
+      rows.push({
+        mesure: `${r.page}, ${p.connections} personnes connectées${trail ? ` (${fourYear.auditEntries} décisions, ${fourYear.historyEvents} événements en ${fourYear.runs} exécutions)` : ''}`,
+        produit: `p50 ${r.product.p50} ms · p95 ${r.product.p95} ms · p99 ${r.product.p99} ms · ${r.product.perS} req/s`,
+        plancher: `p95 ${r.floor.p95} ms · ${r.floor.perS} req/s (une requête SQL)`,
+        rapport: `${r.ratio.toFixed(2)}× (p95)`, cible: trail ? 'p95 < 300 ms' : 'p95 ≤ 2× plancher et < 100 ms',
+      });
+    }
+  } finally {
+    await temporal.connection.close();
+  }
 }
 
 console.table(rows);

@@ -2,7 +2,7 @@
  * A contract's audit trail: the decisions recorded in the database (who answered what, when, under which policy
  * version) merged with what the Temporal history shows the engine did (timers, mails, signals, runs).
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { Db } from '../lib/db';
 
@@ -28,12 +28,64 @@ export async function auditTrail(db: Db, temporal: Client, contract: { id: strin
   return [...decisions, ...engine].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** Every run of the workflow (continue-as-new makes one per execution year), oldest first. */
+interface RunEvents {
+  entries: TrailEntry[];
+  /** The run it continued (continue-as-new), if any. */
+  previous?: string;
+}
+
+/**
+ * Runs read from Temporal, by run id, with their length in events: a closed run never changes, and an open one only
+ * grows, so a run read at the same length is the same. Kept as promises, so people opening the same contract at once
+ * share one read; the least recently used are forgotten past `KEPT_RUNS`.
+ */
+const runs = new Map<string, { length: number; events: Promise<RunEvents & { closed: boolean }> }>();
+const KEPT_RUNS = 1000;
+
+/**
+ * Every run of the workflow (continue-as-new makes one per execution year), oldest first: the latest run from a
+ * describe, then back along the chain, each run its own history read once (a visibility query per page, as before,
+ * cost more than the page's other reads together and grew with the namespace).
+ */
 async function engineEvents(temporal: Client, workflowId: string): Promise<TrailEntry[]> {
-  const runs: string[] = [];
-  for await (const run of temporal.workflow.list({ query: `WorkflowId = '${workflowId.replace(/'/g, "''")}'` })) runs.push(run.runId);
-  const histories = await Promise.all(runs.map((runId) => temporal.workflow.getHandle(workflowId, runId).fetchHistory()));
-  return histories.flatMap((h) => describe(h.events ?? []));
+  let latest: { runId: string; historyLength: number };
+  try {
+    latest = await temporal.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return []; // a contract recorded without its workflow (an import), or one purged
+    throw err;
+  }
+  const chain: TrailEntry[][] = [];
+  for (let runId: string | undefined = latest.runId, length: number | undefined = latest.historyLength; runId; length = undefined) {
+    const { entries, previous }: RunEvents = await runEvents(temporal, workflowId, runId, length);
+    chain.unshift(entries);
+    runId = previous;
+  }
+  return chain.flat();
+}
+
+/** One run's entries: the latest run at its current length, an earlier one (closed) as it was read once closed. */
+async function runEvents(temporal: Client, workflowId: string, runId: string, length?: number): Promise<RunEvents> {
+  const kept = runs.get(runId);
+  if (kept && (kept.length === length || (length === undefined && (await kept.events).closed))) {
+    runs.delete(runId); // most recently used last
+    runs.set(runId, kept);
+    return kept.events;
+  }
+  const events = temporal.workflow.getHandle(workflowId, runId).fetchHistory().then(({ events }) => {
+    const history = events ?? [];
+    const last = history.at(-1);
+    return {
+      entries: describe(history),
+      previous: history[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined,
+      closed: !!(last?.workflowExecutionCompletedEventAttributes || last?.workflowExecutionContinuedAsNewEventAttributes || last?.workflowExecutionFailedEventAttributes
+        || last?.workflowExecutionTerminatedEventAttributes || last?.workflowExecutionCanceledEventAttributes || last?.workflowExecutionTimedOutEventAttributes),
+    };
+  });
+  events.catch(() => runs.delete(runId));
+  runs.set(runId, { length: length ?? -1, events });
+  if (runs.size > KEPT_RUNS) runs.delete(runs.keys().next().value!);
+  return events;
 }
 
 function describe(events: HistoryEvent[]): TrailEntry[] {

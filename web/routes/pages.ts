@@ -64,13 +64,15 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     if (!viewer) return;
     const filters = filtersOf(req.query);
     const sort = (req.query.tri && req.query.tri in q.CONTRACT_SORTS ? req.query.tri : 'attribution') as q.ContractSort;
-    const total = await q.countContracts(db, viewer, filters);
-    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-    const current = Math.min(pages, Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1));
-    const [contracts, services, collectivity] = await Promise.all([
-      q.contracts(db, viewer, filters, { page: current, pageSize: PAGE_SIZE, sort }), q.services(db, viewer),
-      db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
+    // The page asked for is read with the total, not after it; past the last page, the last page is read again.
+    const asked = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
+    const pageOf = (page: number) => q.contracts(db, viewer, filters, { page, pageSize: PAGE_SIZE, sort });
+    const [total, askedRows, services, collectivity] = await Promise.all([
+      q.countContracts(db, viewer, filters), pageOf(asked), q.services(db, viewer), db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
     ]);
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const current = Math.min(pages, asked);
+    const contracts = current === asked ? askedRows : await pageOf(current);
     // The list's URL without the page and the order, for the links that change one of them.
     const kept = Object.entries(req.query).filter(([k, v]) => v && k !== 'page' && k !== 'tri') as [string, string][];
     const link = (changes: Record<string, string>) => `/contrats?${new URLSearchParams([...kept, ...Object.entries(changes)]).toString()}`;
