@@ -20,36 +20,18 @@ const SDK_WORKFLOW_THREAD = /[\\/]@temporalio[\\/]worker[\\/]lib[\\/]workflow[\\
 
 let installed = false;
 
-/**
- * From now on, the SDK's workflow threads start with the preload and, given `heapMb`, with that much old generation;
- * other threads start as they would.
- */
-export function startWorkflowThreadsWithoutWatchdog({ heapMb }: { heapMb?: number } = {}): void {
+/** From now on, the SDK's workflow threads start with the preload; other threads start as they would. */
+export function startWorkflowThreadsWithoutWatchdog(): void {
   if (installed) return;
   installed = true;
   const NodeWorker = workerThreads.Worker;
   workerThreads.Worker = class extends NodeWorker {
     constructor(filename: string | URL, options: workerThreads.WorkerOptions = {}) {
-      if (!SDK_WORKFLOW_THREAD.test(String(filename))) {
-        super(filename, options);
-        return;
-      }
-      super(filename, {
-        ...options,
-        execArgv: [...(options.execArgv ?? process.execArgv), '--require', SANDBOX_PRELOAD],
-        ...(heapMb ? { resourceLimits: { ...options.resourceLimits, maxOldGenerationSizeMb: heapMb } } : {}),
-      });
+      const sandbox = SDK_WORKFLOW_THREAD.test(String(filename));
+      super(filename, sandbox ? { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--require', SANDBOX_PRELOAD] } : options);
     }
   };
 }
-
-/**
- * The workflow thread's old generation for a sticky cache of `cachedWorkflows`: each cached workflow holds about
- * 1.7 MiB (its own copy of the SDK's and the product's modules, bench "mémoire du worker"), plus room for the
- * activations in flight. Without a limit, V8 sizes the heap from the machine's memory and lets a burst of new
- * contracts grow it to gigabytes before collecting.
- */
-export const workflowHeapMb = (cachedWorkflows: number) => 256 + 2 * cachedWorkflows;
 
 /** The same in this thread: replay workers (`Worker.runReplayHistories`) run their sandbox in the calling thread. */
 export function runSandboxHereWithoutWatchdog(): void {

@@ -12,7 +12,7 @@ import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { temporalConnectionOptions } from '../lib/temporal';
 import { ProcessLifecycle } from './lifecycle';
-import { startWorkflowThreadsWithoutWatchdog, workflowHeapMb } from './sandbox';
+import { startWorkflowThreadsWithoutWatchdog } from './sandbox';
 import { appPath, COMPILED, isMain } from '../lib/paths';
 
 export const WORKFLOWS_PATH = appPath('workflows', 'index.ts');
@@ -31,7 +31,7 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
   await untilKafkaAnswers('connexion du producteur', () => producer.connect(), logger);
 
   const workflowBundlePath = options.workflowBundlePath ?? (COMPILED ? BUILT_WORKFLOW_BUNDLE : undefined);
-  startWorkflowThreadsWithoutWatchdog({ heapMb: workflowHeapMb(config.temporal.maxCachedWorkflows) });
+  startWorkflowThreadsWithoutWatchdog();
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
