@@ -1,5 +1,5 @@
 /**
- * Pages at scale (issue 21): with 10,000 contracts and 100,000 tasks written through the record activity
+ * Pages at scale (issue 20): with 10,000 contracts and 100,000 tasks written through the record activity
  * (bench/pages-data.ts), 20 signed-in people at once (20 autocannon connections, each with its own session cookie,
  * got through a one-time sign-in link as the product gives them) on the inbox, the contract list, a contract page and
  * the indicators page; beside each, its floor: a bare Fastify route returning the same rows from one plain SQL query
