@@ -39,6 +39,10 @@ const say = (line: string) => console.log(line);
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
 const results: Record<string, unknown> = { at: new Date().toISOString(), machine };
 const rows: { mesure: string; produit: string; plancher: string; rapport: string; cible: string }[] = [];
+mkdirSync(out, { recursive: true });
+const file = `${out}/bench-${results.at as string}.json`.replace(/:/g, '-');
+/** Written after each part, so a long run stopped halfway keeps what it measured. */
+const save = () => writeFileSync(file, JSON.stringify({ ...results, rows }, null, 2));
 
 if (parts.has('lifecycles')) {
   const config = loadConfig();
@@ -80,6 +84,7 @@ if (parts.has('lifecycles')) {
   }
 }
 
+save();
 if (parts.has('history')) {
   const config = loadConfig();
   const temporal = await benchTemporal(config);
@@ -101,6 +106,7 @@ if (parts.has('history')) {
   }
 }
 
+save();
 if (parts.has('report')) {
   say('Bilan annuel…');
   const r = await benchReport(await freshBenchDatabase());
@@ -112,6 +118,7 @@ if (parts.has('report')) {
   });
 }
 
+save();
 if (parts.has('kafka')) {
   const config = loadConfig();
   const temporal = await benchTemporal(config);
@@ -137,6 +144,7 @@ if (parts.has('kafka')) {
   }
 }
 
+save();
 if (parts.has('memory')) {
   const config = loadConfig();
   const temporal = await benchTemporal(config);
@@ -162,6 +170,7 @@ if (parts.has('memory')) {
   }
 }
 
+save();
 if (parts.has('imports')) {
   say('Import de la programmation…');
   const large = Number(importRows);
@@ -192,6 +201,7 @@ if (parts.has('imports')) {
   });
 }
 
+save();
 if (parts.has('pages')) {
   const config = loadConfig();
   const temporal = await benchTemporal(config);
@@ -221,7 +231,5 @@ if (parts.has('pages')) {
 }
 
 console.table(rows);
-mkdirSync(out, { recursive: true });
-const file = `${out}/bench-${results.at as string}.json`.replace(/:/g, '-');
-writeFileSync(file, JSON.stringify(results, null, 2));
+save();
 console.log(`Résultats : ${file}`);
