@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { addMonths, isoDay } from '../domain/dates';
 import type { Config } from '../lib/config';
 import { chainHistories } from '../load/histories';
-import { driveLifecycle } from '../load/lifecycle-driver';
+import { driveLifecycle, type DrivenLifecycle } from '../load/lifecycle-driver';
 import { scriptedContracts, type ScriptedContract } from '../load/scripted-contracts';
 import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import { runSandboxHereWithoutWatchdog } from '../workers/sandbox';
@@ -46,22 +46,27 @@ export function fourYearContract(prefix: string, nowMs = Date.now()): ScriptedCo
   };
 }
 
+/** Drives `contract` to closure with a product worker of its own, in its own process, on its own task queue. */
+export async function driveWithProductWorker(
+  { temporal, config, databaseUrl }: { temporal: Client; config: Config; databaseUrl: string }, contract: ScriptedContract,
+): Promise<DrivenLifecycle> {
+  const taskQueue = `bench-driven-${Date.now().toString(36)}`;
+  const worker = WorkerProcess.spawn(PRODUCT_WORKER, {
+    DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix,
+  });
+  try {
+    await waitForPollers(temporal, taskQueue, 1, [worker.identityPrefix()]);
+    return await driveLifecycle(temporal, taskQueue, contract);
+  } finally {
+    await worker.stop();
+  }
+}
+
 export async function benchHistory(
   { temporal, config, databaseUrl }: { temporal: Client; config: Config; databaseUrl: string },
   { replays = 50 } = {},
 ): Promise<HistoryBench> {
-  const taskQueue = `bench-history-${Date.now().toString(36)}`;
-  const worker = WorkerProcess.spawn(PRODUCT_WORKER, {
-    DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix,
-  });
-  const contract = fourYearContract(`BH-${Date.now().toString(36)}`);
-  let driven: Awaited<ReturnType<typeof driveLifecycle>>;
-  try {
-    await waitForPollers(temporal, taskQueue, 1, [worker.identityPrefix()]);
-    driven = await driveLifecycle(temporal, taskQueue, contract);
-  } finally {
-    await worker.stop();
-  }
+  const driven = await driveWithProductWorker({ temporal, config, databaseUrl }, fourYearContract(`BH-${Date.now().toString(36)}`));
 
   const histories: protos.temporal.api.history.v1.IHistory[] = [];
   for await (const history of chainHistories(temporal, driven.workflowId, driven.firstRunId)) histories.push(history);

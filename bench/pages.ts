@@ -15,16 +15,13 @@ import autocannon from 'autocannon';
 import type { Config } from '../lib/config';
 import { createDb, type Db } from '../lib/db';
 import { chainHistories } from '../load/histories';
-import { driveLifecycle } from '../load/lifecycle-driver';
-import { waitForPollers, WorkerProcess } from '../load/worker-process';
 import type { Role } from '../prisma/generated/client';
 import { signInLink } from '../web/auth/sign-in-links';
-import { fourYearContract } from './history';
+import { driveWithProductWorker, fourYearContract } from './history';
 import { buyerEmail, COLLECTIVITY, writePagesPortfolio, type PagesPortfolio } from './pages-data';
 import { BENCH_NAMESPACE } from './temporal';
 
 const SERVER = new URL('./pages-server.ts', import.meta.url).pathname;
-const PRODUCT_WORKER = new URL('../workers/worker.ts', import.meta.url).pathname;
 
 export interface Latency {
   p50: number;
@@ -110,20 +107,10 @@ async function signIn(db: Db, base: string, people: { email: string; role: Role 
 
 /** A four-year contract driven to closure by the product worker, as bench/history.ts drives it. */
 async function fourYearTrail(temporal: Client, config: Config, databaseUrl: string, db: Db) {
-  const taskQueue = `bench-pages-${Date.now().toString(36)}`;
-  const worker = WorkerProcess.spawn(PRODUCT_WORKER, {
-    DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix,
-  });
   const scripted = fourYearContract(`PQ-${Date.now().toString(36)}`);
   const contract = { ...scripted, facts: { ...scripted.facts, collectivityId: COLLECTIVITY, buyer: { name: 'Acheteur 0', email: buyerEmail(0) } } };
   const t0 = Date.now();
-  let driven: Awaited<ReturnType<typeof driveLifecycle>>;
-  try {
-    await waitForPollers(temporal, taskQueue, 1, [worker.identityPrefix()]);
-    driven = await driveLifecycle(temporal, taskQueue, contract);
-  } finally {
-    await worker.stop();
-  }
+  const driven = await driveWithProductWorker({ temporal, config, databaseUrl }, contract);
   let runs = 0;
   let historyEvents = 0;
   for await (const h of chainHistories(temporal, driven.workflowId, driven.firstRunId)) {
