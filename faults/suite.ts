@@ -11,7 +11,6 @@ import { POLICIES_DIR, readPolicy } from '../activities/policy';
 import { messageIdOf } from '../activities/mail';
 import { benchTemporal } from '../bench/temporal';
 import type { Policy } from '../domain/policy';
-import { loadConfig } from '../lib/config';
 import { createDb, type Db } from '../lib/db';
 import { createKafka, ensureTopics, topics } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
@@ -22,7 +21,7 @@ import { freshDatabase } from '../prisma/fresh-database';
 import { Mailbox } from '../stack/mailbox';
 import { writeWorkflowBundle } from '../workers/worker';
 import { digestRound } from './digest-round';
-import { faultEnvironment, type FaultEnvironment, type FaultyPart } from './environment';
+import { faultEnvironment, type FaultEnvironment, type FaultyPart, type TemporalEngine } from './environment';
 import { answersByHand, contractMessages, expectedIndicators, expectsPartnerKickoff, faultContracts, poisonMessages, type FaultContract, type KafkaMessage } from './workload';
 
 const script = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -42,6 +41,8 @@ export interface FaultSuiteOptions {
   keepServices?: boolean;
   /** Added to the suite's service ports (see faultEnvironment). */
   ports?: number;
+  /** `cluster`: the suite runs its own two Temporal nodes on its PostgreSQL and kills them in turn. */
+  temporal?: TemporalEngine;
   say?: (line: string) => void;
 }
 
@@ -61,20 +62,23 @@ export interface FaultReport {
 }
 
 const FAULT_CYCLE: ('worker' | FaultyPart)[] = ['worker', 'kafka', 'worker', 'postgres', 'worker', 'mail'];
+// On the cluster a Temporal node is killed twice a cycle, so each of the two nodes goes down at least once.
+const CLUSTER_FAULT_CYCLE: ('worker' | FaultyPart)[] = ['worker', 'temporal', 'kafka', 'worker', 'postgres', 'temporal', 'worker', 'mail'];
 
 export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultReport> {
   const say = options.say ?? (() => undefined);
   const run = Date.now().toString(36);
-  const environment = faultEnvironment(run, { ports: options.ports });
+  const environment = faultEnvironment(run, { ports: options.ports, temporal: options.temporal });
   const { config } = environment;
-  say('Démarrage des services de la suite (PostgreSQL, Kafka, SMTP)…');
+  const cycle = options.temporal === 'cluster' ? CLUSTER_FAULT_CYCLE : FAULT_CYCLE;
+  say(`Démarrage des services de la suite (${options.temporal === 'cluster' ? 'PostgreSQL, grappe Temporal, Kafka, SMTP' : 'PostgreSQL, Kafka, SMTP'})…`);
   await environment.up();
   await freshDatabase(config.databaseUrl);
   const mailbox = new Mailbox(config.mailApiUrl);
   await fetch(`${config.mailApiUrl}/api/v1/messages`, { method: 'DELETE' });
   environment.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(join(config.stackDir, 'faults'));
 
-  const temporal = await benchTemporal(loadConfig());
+  const temporal = await benchTemporal(config);
   const kafka = createKafka(config.kafka, createLogger('faults', 'silent'));
   const names = topics(config.kafka.topicPrefix);
   await ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters]);
@@ -94,13 +98,16 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
     let driving = true;
     const faultLoop = (async () => {
       // Every kind of fault happens at least once, however fast the contracts close.
-      for (let i = 0; driving || i < FAULT_CYCLE.length; i++) {
+      for (let i = 0; driving || i < cycle.length; i++) {
         await delay(options.faultEveryMs);
-        const part = FAULT_CYCLE[i % FAULT_CYCLE.length]!;
+        const part = cycle[i % cycle.length]!;
         faults[part] = (faults[part] ?? 0) + 1;
-        say(`  panne : ${part === 'worker' ? 'worker tué (SIGKILL)' : `${part} redémarré`}`);
-        if (part === 'worker') await processes.killWorker();
-        else await environment.restart(part, 2000);
+        if (part === 'worker') {
+          say('  panne : worker tué (SIGKILL)');
+          await processes.killWorker();
+        } else {
+          say(`  panne : ${await environment.restart(part, 2000)}`);
+        }
       }
     })();
     const poisonEvery = Math.max(1, Math.floor(contracts.length / Math.max(1, poison.length)));

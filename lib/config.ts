@@ -12,6 +12,11 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('spaser'),
   TEMPORAL_UI_PORT: z.coerce.number().int().positive().default(8233),
+  // Which Temporal the development stack runs: the CLI's dev server (SQLite), or two server nodes on PostgreSQL.
+  // Unset: the one the stack last started (dev the first time).
+  TEMPORAL_ENGINE: z.enum(['dev', 'cluster']).optional(),
+  // The cluster's own PostgreSQL role (stack only); the stack's server trusts local connections.
+  TEMPORAL_DB_PASSWORD: z.string().default('temporal'),
   /** Temporal Cloud with an API key (TLS on). */
   TEMPORAL_API_KEY: z.string().optional(),
   /** mTLS to a self-hosted cluster or Temporal Cloud: client certificate and key files (PEM). */
@@ -82,6 +87,7 @@ export type Env = z.infer<typeof EnvSchema>;
 export interface Config {
   databaseUrl: string;
   temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; maxCachedWorkflows: number; workflowBundlePath?: string;
+    engine?: 'dev' | 'cluster'; dbPassword: string;
     apiKey?: string; clientCert?: { certPath: string; keyPath: string };
   };
   kafka: {
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     temporal: {
       address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, uiPort: e.TEMPORAL_UI_PORT,
+      engine: e.TEMPORAL_ENGINE, dbPassword: e.TEMPORAL_DB_PASSWORD,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
       apiKey: e.TEMPORAL_API_KEY,
       clientCert: e.TEMPORAL_TLS_CERT && e.TEMPORAL_TLS_KEY ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY } : undefined,

@@ -6,8 +6,8 @@ export interface Service {
   name: string;
   /** Where a person or a client reaches it. */
   endpoints(): string[];
-  /** Fetches and caches what it needs (binaries, jars), and checks prerequisites. */
-  prepare(): Promise<void>;
+  /** Fetches and caches what it needs (binaries, jars), and checks prerequisites; `say` tells about long steps. */
+  prepare(say?: (line: string) => void): Promise<void>;
   healthy(): Promise<boolean>;
   start(): Promise<void>;
   /** One-time setup once healthy (roles, databases, topics). */

@@ -1,7 +1,7 @@
 import type { Config } from '../lib/config';
 import { waitUntil } from './process';
 import type { Service } from './service';
-import { allServices } from './services';
+import { allServices, everyService, recordTemporalEngine, temporalEngine } from './services';
 
 type Say = (line: string) => void;
 
@@ -10,6 +10,7 @@ export async function stackUp(config: Config, say: Say = console.log): Promise<S
   const services = allServices(config);
   const started = Date.now();
   await Promise.all(services.map((s) => bringUp(s, say)));
+  recordTemporalEngine(config, temporalEngine(config));
   say(`Pile prête en ${((Date.now() - started) / 1000).toFixed(1)} s :`);
   for (const s of services) say(`  ${s.name.padEnd(9)} ${s.endpoints().join('  ·  ')}`);
   return services;
@@ -18,7 +19,7 @@ export async function stackUp(config: Config, say: Say = console.log): Promise<S
 /** Prepares a service and starts it unless it is healthy; waits for health, then its one-time setup. */
 export async function bringUp(service: Service, say: Say = () => undefined): Promise<void> {
   const t0 = Date.now();
-  await service.prepare();
+  await service.prepare(say);
   if (!(await service.healthy())) {
     await service.stop(); // clears a stale pid file or a half-dead process before starting afresh
     await service.start();
@@ -31,7 +32,7 @@ export async function bringUp(service: Service, say: Say = () => undefined): Pro
 }
 
 export async function stackDown(config: Config, say: Say = console.log): Promise<void> {
-  await Promise.all(allServices(config).map((s) => s.stop()));
+  await Promise.all(everyService(config).map((s) => s.stop()));
   say('Pile arrêtée.');
 }
 

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { run, startDaemon, stopDaemon } from '../process';
+import { isAlive, readPid, run, startDaemon, stopDaemon } from '../process';
 import { hostPort, stackPaths, type Service } from '../service';
 import { ensureTemporalBinaries, temporalBinaries } from './python-tools';
+import { CLUSTER_PID_FILES } from './temporal-cluster';
 
 /**
  * Temporal CLI dev server (SQLite file, Web UI) with the product's search attributes registered. The file is written
@@ -24,6 +25,8 @@ export function temporalService(config: Config): Service {
     endpoints: () => [`gRPC ${host}:${port}`, `Web UI http://${host}:${config.temporal.uiPort}`],
     prepare: () => ensureTemporalBinaries(paths.cache),
     async healthy() {
+      // Its own process, not any Temporal on the port (the cluster's first node listens there too).
+      if (!isAlive(readPid(pidFile) ?? 0)) return false;
       try {
         await run(bins.cli, ['operator', 'cluster', 'health', '--address', `${host}:${port}`], { timeout: 3000 });
         return true;
@@ -32,6 +35,8 @@ export function temporalService(config: Config): Service {
       }
     },
     async start() {
+      // The cluster's first node holds the same port: one Temporal at a time.
+      await Promise.all(CLUSTER_PID_FILES.map((f) => stopDaemon(join(paths.run, f))));
       mkdirSync(paths.data, { recursive: true });
       const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(config.temporal.uiPort)];
       args.push('--db-filename', join(paths.data, 'temporal.db'), '--log-level', 'warn', '--ui-disable-news-fetch');
