@@ -11,13 +11,14 @@ import { ensureTemporalServerBinaries, temporalServerBinaries } from './temporal
 
 const CONFIG_TEMPLATE = appPath('stack', 'temporal', 'cluster.yaml');
 const DYNAMIC_CONFIG = appPath('stack', 'temporal', 'dynamicconfig.yaml');
+const UI_CONFIG_ROOT = appPath('stack', 'temporal');
 const DATABASES = { temporal: 'postgresql/v12/temporal', temporal_visibility: 'postgresql/v12/visibility' } as const;
 // Four per core is plenty on the stack; production sizes it for its peak (it cannot change once set).
 const HISTORY_SHARDS = 16;
 // Node n listens on the base ports + n × 50, so a second stack 100 ports up (the fault suite's) never collides.
 const NODE_PORT_STEP = 50;
 export const CLUSTER_NODES = 2;
-export const CLUSTER_PID_FILES = Array.from({ length: CLUSTER_NODES }, (_, n) => `temporal-node-${n + 1}.pid`);
+export const CLUSTER_PID_FILES = [...Array.from({ length: CLUSTER_NODES }, (_, n) => `temporal-node-${n + 1}.pid`), 'temporal-ui.pid'];
 
 export interface TemporalCluster extends Service {
   /** The frontend address of each node; the product talks to the first. */
@@ -72,6 +73,14 @@ export function temporalClusterService(config: Config): TemporalCluster {
   const nodeUp = async (n: number) => isAlive(readPid(nodes[n]!.pidFile) ?? 0) && (await answers(nodes[n]!.frontend));
   const startProcess = (n: number) =>
     void startDaemon({ command: bins.server, args: ['--config-file', CONFIG_TEMPLATE, '--allow-no-auth', 'start'], env: nodes[n]!.env, logFile: nodes[n]!.logFile, pidFile: nodes[n]!.pidFile });
+
+  const ui = { url: `http://${host}:${config.temporal.uiPort}`, pidFile: join(paths.run, 'temporal-ui.pid'), logFile: join(paths.logs, 'temporal-ui.log') };
+  const uiUp = async () => isAlive(readPid(ui.pidFile) ?? 0) && (await fetch(ui.url, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false));
+  const startUi = () =>
+    void startDaemon({
+      command: bins.ui, args: ['--root', UI_CONFIG_ROOT, '--config', 'ui', '--env', 'stack', 'start'], logFile: ui.logFile, pidFile: ui.pidFile,
+      env: { TEMPORAL_ADDRESS: nodes[0]!.frontend, UI_HOST: host, UI_PORT: String(config.temporal.uiPort) },
+    });
 
   /** The role and both databases, then the SQL tool's schema setup (first time) and upgrade (every time: a no-op when current). */
   async function prepareDatabases(): Promise<void> {
@@ -135,14 +144,14 @@ export function temporalClusterService(config: Config): TemporalCluster {
   return {
     name: 'temporal',
     startTimeoutSec: 90,
-    endpoints: () => [`gRPC ${nodes.map((n) => n.frontend).join(', ')} (grappe de ${CLUSTER_NODES} nœuds sur PostgreSQL)`],
+    endpoints: () => [`gRPC ${nodes.map((n) => n.frontend).join(', ')} (grappe de ${CLUSTER_NODES} nœuds sur PostgreSQL)`, `Web UI ${ui.url}`],
     frontends: () => nodes.map((n) => n.frontend),
     async prepare(say) {
       await Promise.all([ensureTemporalBinaries(paths.cache), ensureTemporalServerBinaries(paths.cache, say)]);
     },
     async healthy() {
       for (let n = 0; n < nodes.length; n++) if (!(await nodeUp(n))) return false;
-      return true;
+      return uiUp();
     },
     async start() {
       // The dev server holds the same frontend port: one Temporal at a time.
@@ -150,10 +159,11 @@ export function temporalClusterService(config: Config): TemporalCluster {
       mkdirSync(paths.logs, { recursive: true });
       await prepareDatabases();
       for (let n = 0; n < nodes.length; n++) if (!(await nodeUp(n))) startProcess(n);
+      if (!(await uiUp())) startUi();
     },
     afterStart: registerNamespaces,
     async stop() {
-      await Promise.all(nodes.map((n) => stopDaemon(n.pidFile)));
+      await Promise.all([...nodes.map((n) => n.pidFile), ui.pidFile].map((f) => stopDaemon(f)));
     },
     async killNode(n) {
       const pid = readPid(nodes[n]!.pidFile);
