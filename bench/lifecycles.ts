@@ -53,7 +53,9 @@ async function measure<C extends { workflowId: string; firstRunId: string }>(
 ): Promise<{ run: LifecycleRun; chains: C[]; costs: ChainCost[] }> {
   const { temporal, config, databaseUrl, say } = options;
   const taskQueue = `bench-${label}-${Date.now().toString(36)}`;
-  const env = { DATABASE_URL: databaseUrl, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix };
+  const env = {
+    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: config.temporal.address, TEMPORAL_NAMESPACE: BENCH_NAMESPACE, TEMPORAL_TASK_QUEUE: taskQueue, KAFKA_TOPIC_PREFIX: config.kafka.topicPrefix,
+  };
   // The product's workers and the floor's, so the profiles tell what the product's own code costs.
   const cpuProfileDir = /^(product|floor)-/.test(label) && options.cpuProfileDir ? join(options.cpuProfileDir, label) : undefined;
   const workers = Array.from({ length: workerCount }, () => WorkerProcess.spawn(script, env, { cpuProfileDir }));

@@ -12,7 +12,10 @@ import { benchMemory } from './memory';
 import { benchPages } from './pages';
 import { readProfiles, summariseProfiles } from './profile';
 import { benchReport } from './report';
-import { loadConfig } from '../lib/config';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../lib/config';
+import { temporalEngine, type TemporalEngine as Engine } from '../stack/services';
+import { benchCluster } from './cluster';
 import { benchTemporal } from './temporal';
 
 const program = new Command('bench')
@@ -27,13 +30,17 @@ const program = new Command('bench')
   .option('--pages-contracts <count>', 'contracts of the pages measure', '10000')
   .option('--pages-tasks <count>', 'tasks of the pages measure', '100000')
   .option('--pages-seconds <s>', 'seconds of load on each page of the pages measure (after 2 s of warm-up)', '10')
+  .option('--temporal <engines>', 'Temporal engines of the lifecycle and Kafka measures: dev (the stack\'s dev server), cluster (two server nodes on PostgreSQL, started for them)', 'dev,cluster')
+  .option('--cluster-sizes <counts>', 'portfolio sizes of the lifecycle measure on the cluster (default: --sizes)')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
   .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure, summarised at the end')
   .parse();
-const { only, out, sizes, twoWorkers, kafkaRates, open, arenas, cached, importRows, cpuProf } = program.opts<{
+const { only, out, sizes, twoWorkers, kafkaRates, open, arenas, cached, importRows, cpuProf, temporal: engineList, clusterSizes } = program.opts<{
   only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; arenas: string; cached?: string; importRows: string; cpuProf?: string;
+  temporal: string; clusterSizes?: string;
 }>();
 const parts = new Set(only.split(','));
+const engines = engineList.split(',') as Engine[];
 
 const say = (line: string) => console.log(line);
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -41,21 +48,37 @@ const results: Record<string, unknown> = { at: new Date().toISOString(), machine
 const rows: { mesure: string; produit: string; plancher: string; rapport: string; cible: string }[] = [];
 mkdirSync(out, { recursive: true });
 const file = `${out}/bench-${results.at as string}.json`.replace(/:/g, '-');
+/**
+ * Runs a measure on one Temporal engine: the stack's (whichever it runs), or a cluster started for it and stopped
+ * after. `tag` goes after the row's name.
+ */
+async function onEngine(engine: Engine, measure: (config: Config, temporal: Client, tag: string) => Promise<void>): Promise<void> {
+  const base = loadConfig();
+  const cluster = engine === 'cluster' ? await benchCluster(base, say) : undefined;
+  const config = cluster?.config ?? base;
+  const temporal = await benchTemporal(config);
+  const tag = cluster ? ' — grappe Temporal (2 nœuds, PostgreSQL)' : temporalEngine(base) === 'cluster' ? ' — grappe Temporal de la pile' : ' — serveur de dev (SQLite)';
+  try {
+    await measure(config, temporal, tag);
+  } finally {
+    await temporal.connection.close();
+    await cluster?.down();
+  }
+}
+
 /** Written after each part, so a long run stopped halfway keeps what it measured. */
 const save = () => writeFileSync(file, JSON.stringify({ ...results, rows }, null, 2));
 
-if (parts.has('lifecycles')) {
-  const config = loadConfig();
-  const temporal = await benchTemporal(config);
-  try {
-    const counts = sizes.split(',').map(Number);
-    say('Cycles de vie complets…');
-    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase(), say, cpuProfileDir: cpuProf }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
-    results.lifecycles = l;
+for (const engine of parts.has('lifecycles') ? engines : []) {
+  await onEngine(engine, async (config, temporal, tag) => {
+    const counts = (engine === 'cluster' && clusterSizes ? clusterSizes : sizes).split(',').map(Number);
+    say(`Cycles de vie complets${tag}…`);
+    const l = await benchLifecycles({ config, temporal, databaseUrl: await freshBenchDatabase(), say, cpuProfileDir: cpuProf && join(cpuProf, engine) }, { sizes: counts, twoWorkersAt: Number(twoWorkers) });
+    results[engine === 'dev' ? 'lifecycles' : `lifecycles-${engine}`] = l;
     const cpu = (r: LifecycleRun) => `${r.workflowTasksPerS.toFixed(0)} tâches workflow/s · CPU ${r.workerCpuCores.toFixed(2)} cœur, ${r.workerCpuSecondsPerLifecycle.toFixed(2)} s par cycle · RSS ${r.workerPeakRssMiB.join(' + ')} Mio`;
     for (const { contracts, product, floor, ratio } of l.sizes) {
       rows.push({
-        mesure: `cycles de vie complets, ${contracts.toLocaleString('fr-FR')} contrats`,
+        mesure: `cycles de vie complets, ${contracts.toLocaleString('fr-FR')} contrats${tag}`,
         produit: `${product.lifecyclesPerS.toFixed(1)} /s (${cpu(product)})`, plancher: `${floor.lifecyclesPerS.toFixed(1)} /s (${cpu(floor)})`,
         rapport: `${ratio.toFixed(2)}×`, cible: '≥ 0,8× ; ≤ 0,5 s CPU par cycle',
       });
@@ -63,9 +86,9 @@ if (parts.has('lifecycles')) {
     if (cpuProf) {
       for (const { contracts } of l.sizes) {
         for (const who of ['product', 'floor']) {
-          const summary = summariseProfiles(readProfiles([join(cpuProf, `${who}-${contracts}`)]));
-          results[`profile-${who}-${contracts}`] = summary;
-          say(`Profil CPU du worker (${who === 'product' ? 'produit' : 'plancher'}), ${contracts} contrats (${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
+          const summary = summariseProfiles(readProfiles([join(cpuProf, engine, `${who}-${contracts}`)]));
+          results[`profile-${engine}-${who}-${contracts}`] = summary;
+          say(`Profil CPU du worker (${who === 'product' ? 'produit' : 'plancher'}), ${contracts} contrats${tag} (${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
           console.table(summary.byPlace);
           console.table(summary.byFunction);
         }
@@ -74,14 +97,13 @@ if (parts.has('lifecycles')) {
     const two = l.twoWorkers;
     const one = l.oneWorker;
     rows.push({
-      mesure: `deux workers sur une file, ${two.contracts.toLocaleString('fr-FR')} contrats`,
+      mesure: `deux workers sur une file, ${two.contracts.toLocaleString('fr-FR')} contrats${tag}`,
       produit: `${two.lifecyclesPerS.toFixed(1)} /s (parts ${two.shares.map((s) => `${Math.round(s * 100)} %`).join(' / ')} · CPU ${two.workerCpuCores.toFixed(2)} cœur)`,
       plancher: `${one.lifecyclesPerS.toFixed(1)} /s (un worker · CPU ${one.workerCpuCores.toFixed(2)} cœur)`,
       rapport: `${(two.lifecyclesPerS / one.lifecyclesPerS).toFixed(2)}×`, cible: 'charge partagée',
     });
-  } finally {
-    await temporal.connection.close();
-  }
+  });
+  save();
 }
 
 save();
@@ -119,29 +141,26 @@ if (parts.has('report')) {
 }
 
 save();
-if (parts.has('kafka')) {
-  const config = loadConfig();
-  const temporal = await benchTemporal(config);
-  try {
-    say('Événements Kafka…');
+for (const engine of parts.has('kafka') ? engines : []) {
+  await onEngine(engine, async (config, temporal, tag) => {
+    say(`Événements Kafka${tag}…`);
     const k = await benchKafka(config, temporal, { rates: kafkaRates.split(',').map(Number) });
-    results.kafka = k;
+    results[engine === 'dev' ? 'kafka' : `kafka-${engine}`] = k;
     const ms = (p: { p50: number; p99: number }) => `p50 ${p.p50} ms · p99 ${p.p99} ms`;
     for (const { rate, product, floor } of k.atRate) {
       rows.push({
-        mesure: `événement Kafka → accepté par Temporal, ${rate}/s pendant ${k.seconds} s`,
+        mesure: `événement Kafka → accepté par Temporal, ${rate}/s pendant ${k.seconds} s${tag}`,
         produit: ms(product.latencies), plancher: `${ms(floor.latencies)} (kafkajs + signal-with-start nu)`,
         rapport: `${(product.latencies.p99 / floor.latencies.p99).toFixed(2)}× (p99)`, cible: 'p99 < 150 ms',
       });
     }
     rows.push({
-      mesure: `débit maximal soutenu (${k.backlog} événements en attente)`,
+      mesure: `débit maximal soutenu (${k.backlog} événements en attente)${tag}`,
       produit: `${k.max.product.perSecond.toFixed(0)} /s`, plancher: `${k.max.floor.perSecond.toFixed(0)} /s`,
       rapport: `${(k.max.product.perSecond / k.max.floor.perSecond).toFixed(2)}×`, cible: '—',
     });
-  } finally {
-    await temporal.connection.close();
-  }
+  });
+  save();
 }
 
 save();

@@ -52,7 +52,7 @@ export function faultEnvironment(run: string, { base = loadConfig(), ports = 0, 
     // A killed worker's claim on a mail lapses quickly, so the retry does not wait long.
     MAIL_LEASE_SECONDS: '5',
     LOG_LEVEL: 'warn',
-    ...(temporal === 'cluster' ? { TEMPORAL_ENGINE: 'cluster', TEMPORAL_ADDRESS: `127.0.0.1:${port(17233)}` } : {}),
+    ...(temporal === 'cluster' ? { TEMPORAL_ENGINE: 'cluster', TEMPORAL_ADDRESS: `127.0.0.1:${port(17233)}`, TEMPORAL_UI_PORT: port(18233) } : {}),
   };
   const config = loadConfig(env);
   const cluster: TemporalCluster | undefined = temporal === 'cluster' ? temporalClusterService(config) : undefined;
