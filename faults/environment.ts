@@ -75,8 +75,9 @@ export function faultEnvironment(run: string, { base = loadConfig(), ports = 0, 
         const node = (1 + killed++) % CLUSTER_NODES;
         await cluster.killNode(node);
         await delay(downMs);
+        const t0 = Date.now();
         await cluster.startNode(node);
-        return `nœud Temporal ${node + 1} tué (SIGKILL) puis relancé`;
+        return `nœud Temporal ${node + 1} tué (SIGKILL), relancé ${downMs / 1000} s après, prêt en ${((Date.now() - t0) / 1000).toFixed(1)} s`;
       }
       await this.stop(part);
       await delay(downMs);
