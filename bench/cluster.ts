@@ -18,7 +18,7 @@ export interface BenchCluster {
 
 export async function benchCluster(base: Config, say: (line: string) => void): Promise<BenchCluster> {
   const stackDir = join(base.stackDir, 'bench-cluster');
-  // 400 ports up from the stack's, clear of the fault suites' (0, 100 and 200 up).
+  // Ports of its own, clear of the stack's and of the fault suites' (PostgreSQL 15532 + 0/100/200, Temporal 17233 + 100/200).
   const own = loadConfig({
     ...process.env, STACK_DIR: stackDir, DATABASE_URL: 'postgresql://spaser:spaser@127.0.0.1:15832/spaser_bench_cluster',
     TEMPORAL_ENGINE: 'cluster', TEMPORAL_ADDRESS: '127.0.0.1:17633', TEMPORAL_UI_PORT: '18633',

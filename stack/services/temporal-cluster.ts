@@ -53,7 +53,8 @@ export function temporalClusterService(config: Config): TemporalCluster {
 
   function nodeEnv(frontend: number): NodeJS.ProcessEnv {
     const ports = { FRONTEND_PORT: frontend, HISTORY_PORT: frontend + 1, MATCHING_PORT: frontend + 2, WORKER_PORT: frontend + 6, FRONTEND_HTTP_PORT: frontend + 10 };
-    const membership = { FRONTEND_MEMBERSHIP_PORT: frontend - 300, HISTORY_MEMBERSHIP_PORT: frontend - 299, MATCHING_MEMBERSHIP_PORT: frontend - 298, WORKER_MEMBERSHIP_PORT: frontend - 294 };
+    // Every port of a node within [frontend, frontend + 30): stacks 100 ports apart never meet.
+    const membership = { FRONTEND_MEMBERSHIP_PORT: frontend + 20, HISTORY_MEMBERSHIP_PORT: frontend + 21, MATCHING_MEMBERSHIP_PORT: frontend + 22, WORKER_MEMBERSHIP_PORT: frontend + 26 };
     return {
       ...Object.fromEntries(Object.entries({ ...ports, ...membership }).map(([k, v]) => [k, String(v)])),
       NODE_HOST: host, CLUSTER_FRONTEND: `${host}:${port}`, NUM_HISTORY_SHARDS: String(HISTORY_SHARDS),
