@@ -20,6 +20,18 @@ const NODE_PORT_STEP = 50;
 export const CLUSTER_NODES = 2;
 export const CLUSTER_PID_FILES = [...Array.from({ length: CLUSTER_NODES }, (_, n) => `temporal-node-${n + 1}.pid`), 'temporal-ui.pid'];
 
+/** The gRPC and membership ports of the node whose frontend listens on `frontend`, named as cluster.yaml reads them. */
+export function nodePorts(frontend: number): Record<string, number> {
+  // Every port of a node within [frontend, frontend + 30): stacks 100 ports apart never meet.
+  return {
+    FRONTEND_PORT: frontend, HISTORY_PORT: frontend + 1, MATCHING_PORT: frontend + 2, WORKER_PORT: frontend + 6, FRONTEND_HTTP_PORT: frontend + 10,
+    FRONTEND_MEMBERSHIP_PORT: frontend + 20, HISTORY_MEMBERSHIP_PORT: frontend + 21, MATCHING_MEMBERSHIP_PORT: frontend + 22, WORKER_MEMBERSHIP_PORT: frontend + 26,
+  };
+}
+
+/** Node n's frontend port, the first node's being `base`. */
+export const nodeFrontendPort = (base: number, n: number) => base + n * NODE_PORT_STEP;
+
 export interface TemporalCluster extends Service {
   /** The frontend address of each node; the product talks to the first. */
   frontends(): string[];
@@ -45,18 +57,15 @@ export function temporalClusterService(config: Config): TemporalCluster {
   const role = 'temporal';
   const namespaces = [...new Set([config.temporal.namespace, 'default', 'spaser-test', 'spaser-bench'])];
   const nodes = Array.from({ length: CLUSTER_NODES }, (_, n) => ({
-    frontend: `${host}:${port + n * NODE_PORT_STEP}`,
+    frontend: `${host}:${nodeFrontendPort(port, n)}`,
     pidFile: join(paths.run, CLUSTER_PID_FILES[n]!),
     logFile: join(paths.logs, `temporal-node-${n + 1}.log`),
-    env: nodeEnv(port + n * NODE_PORT_STEP),
+    env: nodeEnv(nodeFrontendPort(port, n)),
   }));
 
   function nodeEnv(frontend: number): NodeJS.ProcessEnv {
-    const ports = { FRONTEND_PORT: frontend, HISTORY_PORT: frontend + 1, MATCHING_PORT: frontend + 2, WORKER_PORT: frontend + 6, FRONTEND_HTTP_PORT: frontend + 10 };
-    // Every port of a node within [frontend, frontend + 30): stacks 100 ports apart never meet.
-    const membership = { FRONTEND_MEMBERSHIP_PORT: frontend + 20, HISTORY_MEMBERSHIP_PORT: frontend + 21, MATCHING_MEMBERSHIP_PORT: frontend + 22, WORKER_MEMBERSHIP_PORT: frontend + 26 };
     return {
-      ...Object.fromEntries(Object.entries({ ...ports, ...membership }).map(([k, v]) => [k, String(v)])),
+      ...Object.fromEntries(Object.entries(nodePorts(frontend)).map(([k, v]) => [k, String(v)])),
       NODE_HOST: host, CLUSTER_FRONTEND: `${host}:${port}`, NUM_HISTORY_SHARDS: String(HISTORY_SHARDS),
       DB_HOST: dbHost, DB_PORT: String(dbPort), DB_USER: role, DB_PASSWORD: config.temporal.dbPassword,
       DYNAMIC_CONFIG_FILE: DYNAMIC_CONFIG, LOG_LEVEL: 'warn',
