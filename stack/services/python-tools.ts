@@ -32,3 +32,13 @@ async function install(cacheDir: string): Promise<void> {
   }
   await run(join(bins.venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...PACKAGES], { maxBuffer: 16 << 20 });
 }
+
+/** True when the Temporal frontend at `address` answers the CLI's health check (dev server or cluster node). */
+export async function temporalAnswers(cli: string, address: string): Promise<boolean> {
+  try {
+    await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 3000 });
+    return true;
+  } catch {
+    return false;
+  }
+}

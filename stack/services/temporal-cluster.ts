@@ -6,7 +6,7 @@ import { appPath } from '../../lib/paths';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { isAlive, readPid, run, startDaemon, stopDaemon, waitUntil } from '../process';
 import { hostPort, stackPaths, type Service } from '../service';
-import { ensureTemporalBinaries, temporalBinaries } from './python-tools';
+import { ensureTemporalBinaries, temporalAnswers, temporalBinaries } from './python-tools';
 import { ensureTemporalServerBinaries, temporalServerBinaries } from './temporal-server-build';
 
 const CONFIG_TEMPLATE = appPath('stack', 'temporal', 'cluster.yaml');
@@ -72,15 +72,7 @@ export function temporalClusterService(config: Config): TemporalCluster {
     };
   }
 
-  const answers = async (address: string) => {
-    try {
-      await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 3000 });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const nodeUp = async (n: number) => isAlive(readPid(nodes[n]!.pidFile) ?? 0) && (await answers(nodes[n]!.frontend));
+  const nodeUp = async (n: number) => isAlive(readPid(nodes[n]!.pidFile) ?? 0) && (await temporalAnswers(cli, nodes[n]!.frontend));
   const startProcess = (n: number) =>
     void startDaemon({ command: bins.server, args: ['--config-file', CONFIG_TEMPLATE, '--allow-no-auth', 'start'], env: nodes[n]!.env, logFile: nodes[n]!.logFile, pidFile: nodes[n]!.pidFile });
 

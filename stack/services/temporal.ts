@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config';
 import { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { isAlive, readPid, run, startDaemon, stopDaemon } from '../process';
+import { isAlive, readPid, startDaemon, stopDaemon } from '../process';
 import { hostPort, stackPaths, type Service } from '../service';
-import { ensureTemporalBinaries, temporalBinaries } from './python-tools';
+import { ensureTemporalBinaries, temporalAnswers, temporalBinaries } from './python-tools';
 import { CLUSTER_PID_FILES } from './temporal-cluster';
 
 /**
@@ -27,12 +27,7 @@ export function temporalService(config: Config): Service {
     async healthy() {
       // Its own process, not any Temporal on the port (the cluster's first node listens there too).
       if (!isAlive(readPid(pidFile) ?? 0)) return false;
-      try {
-        await run(bins.cli, ['operator', 'cluster', 'health', '--address', `${host}:${port}`], { timeout: 3000 });
-        return true;
-      } catch {
-        return false;
-      }
+      return temporalAnswers(bins.cli, `${host}:${port}`);
     },
     async start() {
       // The cluster's first node holds the same port: one Temporal at a time.
