@@ -1,11 +1,11 @@
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../lib/db';
 import type { SystemCheckInput } from '../workflows/system-check';
 
 export interface SystemCheckDeps {
   db: Db;
-  producer: Producer;
+  producer: EventProducer;
   mailer: Transporter;
   topic: string;
   mailFrom: string;

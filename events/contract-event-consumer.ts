@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
-import { producerOptions, whileTopicsSettle } from '../lib/kafka';
+import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import { whileTopicsSettle } from '../lib/kafka';
+import { createProducer, type EventProducer } from '../lib/kafka-producer';
 import type { Logger } from '../lib/logger';
 import { CREATING_TYPES, parseContractEvent } from '../schemas/contract-events';
 import { boundaryViolation } from './boundaries';
@@ -24,27 +26,34 @@ export interface ContractEventConsumerOptions {
  * Reads contract events and hands each to its contract's workflow. Messages of a partition are handled one at a
  * time, so events of a contract (keyed by its id) keep their order; an offset is committed only once its message
  * was accepted by Temporal or sent to the dead-letter topic. Temporal unreachable: the message is retried.
+ * kafkajs gives up for good on some errors (a crash "without restart"); the process would then live on, consuming
+ * nothing: this consumer starts a new one instead, and keeps trying until it runs.
  */
 export class ContractEventConsumer {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
+  private consumer: Consumer;
+  private stopping = false;
+  private readonly producer: EventProducer;
   private readonly deadLetters: DeadLetters;
   /** Contracts' collectivities already looked up: one describe per contract, not per event. */
   private readonly owners = new Map<string, string>();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly client: Client,
     private readonly logger: Logger,
     private readonly options: ContractEventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId });
-    this.producer = kafka.producer(producerOptions);
+    this.consumer = this.newConsumer();
+    this.producer = createProducer(kafka, logger);
     this.deadLetters = new DeadLetters(this.producer, options.deadLetterTopic);
   }
 
   async connect(): Promise<void> {
-    await Promise.all([this.consumer.connect(), this.producer.connect()]);
+    await Promise.all([this.connectConsumer(), this.producer.connect()]);
+  }
+
+  private async connectConsumer(): Promise<void> {
+    await this.consumer.connect();
     await whileTopicsSettle(() => this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true }));
   }
 
@@ -56,8 +65,36 @@ export class ContractEventConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+
+  private newConsumer(): Consumer {
+    const consumer = this.kafka.consumer({ groupId: this.options.groupId });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping && consumer === this.consumer) void this.startAgain(payload.error);
+    });
+    return consumer;
+  }
+
+  /** After a crash kafkajs will not restart from: a new consumer in the same group, tried until it runs. */
+  private async startAgain(cause: Error): Promise<void> {
+    this.logger.error({ err: String(cause) }, 'consommateur arrêté par kafkajs sans reprise : nouveau consommateur');
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await delay(Math.min(30_000, 1000 * attempt));
+      if (this.stopping) return;
+      this.consumer = this.newConsumer();
+      try {
+        await this.connectConsumer();
+        await this.run();
+        this.logger.warn({ attempt }, 'consommateur relancé');
+        return;
+      } catch (err) {
+        this.logger.warn({ err: String(err), attempt }, 'consommateur : relance impossible, nouvel essai');
+        await this.consumer.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   private async handle({ topic, partition, message }: EachMessagePayload): Promise<void> {

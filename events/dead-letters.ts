@@ -1,9 +1,10 @@
-import type { KafkaMessage, Producer } from 'kafkajs';
+import type { KafkaMessage } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 
 /** Where a message that cannot be processed goes, untouched, with why. */
 export class DeadLetters {
   constructor(
-    private readonly producer: Producer,
+    private readonly producer: EventProducer,
     readonly topic: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import { parseContractEvent, type EventIssue } from '../schemas/contract-events';
 
 export type IngestResult =
@@ -10,12 +10,12 @@ export type IngestResult =
  * contract. `writer`: the collectivity the sender may write for (a system token's); an envelope claiming another
  * one is refused and nothing is produced. The consumer still checks the claim against the contract's owner.
  */
-export async function ingestEvent(producer: Producer, topic: string, raw: string | Buffer, writer?: { collectivityId: string }): Promise<IngestResult> {
+export async function ingestEvent(producer: EventProducer, topic: string, raw: string | Buffer, writer?: { collectivityId: string }): Promise<IngestResult> {
   return (await ingestEvents(producer, topic, [raw], writer))[0]!;
 }
 
 /** The same for many envelopes (an import): the valid ones are produced in one request, the others refused. */
-export async function ingestEvents(producer: Producer, topic: string, raws: (string | Buffer)[], writer?: { collectivityId: string }): Promise<IngestResult[]> {
+export async function ingestEvents(producer: EventProducer, topic: string, raws: (string | Buffer)[], writer?: { collectivityId: string }): Promise<IngestResult[]> {
   const results = raws.map((raw) => check(raw, writer));
   const messages = results.flatMap((r, i) => (r.ok ? [{ key: r.contractId, value: text(raws[i]!) }] : []));
   if (messages.length) await producer.send({ topic, messages });

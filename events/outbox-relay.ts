@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
 
@@ -30,7 +30,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly db: Db,
-    private readonly producer: Producer,
+    private readonly producer: EventProducer,
     private readonly logger: Logger,
     private readonly options: OutboxRelayOptions = { batchSize: 500, idleMs: 200 },
   ) {}

@@ -41,6 +41,7 @@ export async function digestRound(r: DigestRound): Promise<Check[]> {
   await db.user.createMany({
     data: contracts.map((c) => ({ id: randomUUID(), email: c.buyer.email, name: c.buyer.name, role: 'buyer' as const, collectivityId: c.collectivityId, mailDigest: true })),
   });
+  const sentAt = Date.now();
   await r.send(contracts.map(({ id, collectivityId, ...registration }) => ({
     key: id,
     value: eventJson({ eventId: randomUUID(), type: 'contract.registered', source: 'fault-suite', collectivity: collectivityId, contractId: id, payload: registration }),
@@ -48,7 +49,9 @@ export async function digestRound(r: DigestRound): Promise<Check[]> {
   const ids = contracts.map((c) => c.id);
   const emails = contracts.map((c) => c.buyer.email);
   await until('chaque question gardée pour le récapitulatif', async () =>
-    (await db.notification.count({ where: { contractId: { in: ids }, kind: 'task-opened', status: 'digested' } })) >= r.people);
+    (await db.notification.count({ where: { contractId: { in: ids }, kind: 'task-opened', status: 'digested' } })) >= r.people,
+  () => questionsSeen(db, ids));
+  r.say(`  récapitulatif : ${r.people} contrats enregistrés par Kafka, leur première question gardée en ${((Date.now() - sentAt) / 1000).toFixed(1)} s`);
 
   const week = mondayOf(Date.now());
   const rows = { id: { in: emails.map((e) => `${e}|${week}`) } };
@@ -81,11 +84,24 @@ export async function digestRound(r: DigestRound): Promise<Check[]> {
   }];
 }
 
-/** Waits on a state of the database, up to two minutes. */
-async function until(what: string, reached: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+/** Waits on a state of the database, up to two minutes; in vain, says what it saw (`seen`). */
+async function until(what: string, reached: () => Promise<boolean>, seen?: () => Promise<string>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await reached().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`suite de pannes : attendu en vain : ${what}`);
+    if (Date.now() > deadline) {
+      const state = seen ? await seen().catch((err: Error) => `état illisible : ${err.message}`) : '';
+      throw new Error(`suite de pannes : attendu en vain : ${what}${state ? ` (vu : ${state})` : ''}`);
+    }
     await delay(200);
   }
+}
+
+/** Where the round's contracts stand: registered in the database, and their first questions' mails by status. */
+async function questionsSeen(db: Db, ids: string[]): Promise<string> {
+  const [contracts, mails] = await Promise.all([
+    db.contract.count({ where: { id: { in: ids } } }),
+    db.notification.groupBy({ by: ['kind', 'status'], where: { contractId: { in: ids } }, _count: true }),
+  ]);
+  const byStatus = mails.map((m) => `${m.kind} ${m.status} : ${m._count}`).join(', ');
+  return `${contracts}/${ids.length} contrats enregistrés ; courriels : ${byStatus || 'aucun'}`;
 }

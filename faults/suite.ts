@@ -6,13 +6,14 @@
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { POLICIES_DIR, readPolicy } from '../activities/policy';
 import { messageIdOf } from '../activities/mail';
 import { benchTemporal } from '../bench/temporal';
 import type { Policy } from '../domain/policy';
 import { createDb, type Db } from '../lib/db';
 import { createKafka, ensureTopics, topics } from '../lib/kafka';
+import { createProducer, type EventProducer } from '../lib/kafka-producer';
 import { createLogger } from '../lib/logger';
 import { driveLifecycle } from '../load/lifecycle-driver';
 import { inPool } from '../load/pool';
@@ -79,10 +80,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
   environment.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(join(config.stackDir, 'faults'));
 
   const temporal = await benchTemporal(config);
-  const kafka = createKafka(config.kafka, createLogger('faults', 'silent'));
+  const logger = createLogger('faults', 'silent');
+  const kafka = createKafka(config.kafka, logger);
   const names = topics(config.kafka.topicPrefix);
   await ensureTopics(kafka, [names.contractEvents, names.contractEventsDeadLetters]);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createProducer(kafka, logger);
   await producer.connect();
   const db = createDb(config.databaseUrl);
   const taskQueue = config.temporal.taskQueue;
@@ -185,7 +187,7 @@ class Processes {
 }
 
 /** Produces, retrying while the broker is down (the idempotent producer keeps a retry from doubling a message). */
-async function send(producer: Producer, topic: string, messages: KafkaMessage[]): Promise<void> {
+async function send(producer: EventProducer, topic: string, messages: KafkaMessage[]): Promise<void> {
   if (!messages.length) return;
   for (let attempt = 0; ; attempt++) {
     try {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import type { ContractFacts } from '../domain/contract';
 import type { Policy } from '../domain/policy';
 import { ingestEvents } from '../events/ingest';
@@ -63,7 +63,7 @@ export interface ImportOptions {
 
 export interface ImportDeps {
   db: Db;
-  producer?: Producer;
+  producer?: EventProducer;
   contractEventsTopic?: string;
 }
 

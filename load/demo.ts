@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import { storeAllPolicies, storePolicy } from '../activities/policy';
 import type { Answers } from '../domain/answers';
 import { contractWorkflowId, type ContractFacts } from '../domain/contract';
@@ -64,7 +64,7 @@ const DEMO_SIRET: Record<string, string> = { clermont: '99999999900019', dijon: 
 export interface DemoDeps {
   db: Db;
   temporal: Client;
-  producer: Producer;
+  producer: EventProducer;
   contractEventsTopic: string;
   publicUrl: string;
   policiesDir: string;

@@ -3,7 +3,8 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import type { EventProducer } from '../lib/kafka-producer';
 import type { Config } from '../lib/config';
 import type { Db } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -28,7 +29,7 @@ import { reportRoutes } from './routes/reports';
 import { readinessProbes } from './readiness';
 
 export interface WebDeps {
-  producer: Producer;
+  producer: EventProducer;
   contractEventsTopic: string;
   db: Db;
   temporal: Client;

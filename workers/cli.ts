@@ -14,7 +14,8 @@ import { firstAdminLink } from '../web/auth/first-admin';
 import { ingestEvent } from '../events/ingest';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, producerOptions, topics } from '../lib/kafka';
+import { createKafka, topics } from '../lib/kafka';
+import { createProducer } from '../lib/kafka-producer';
 import { createLogger } from '../lib/logger';
 import { createSystemToken, revokeSystemToken } from '../web/auth/system-tokens';
 import { createToken } from '../web/auth/tokens';
@@ -22,6 +23,11 @@ import { ApiClient } from './api-client';
 
 const program = new Command('spaser').description('SPASER en actes : ligne de commande');
 const ROLES = { acheteur: 'buyer', partenaire: 'partner', responsable: 'manager' } as const;
+/** The CLI's producer: its kafkajs logs only on errors. */
+function cliProducer(config: ReturnType<typeof loadConfig>) {
+  const logger = createLogger('cli', 'error');
+  return createProducer(createKafka(config.kafka, logger), logger);
+}
 const day = (d: string) => new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 async function readJson(file: string): Promise<string> {
@@ -42,7 +48,7 @@ program
   .action(async (file: string) => {
     const config = loadConfig();
     const raw = await readJson(file);
-    const producer = createKafka(config.kafka, createLogger('cli', 'error')).producer(producerOptions);
+    const producer = cliProducer(config);
     await producer.connect();
     try {
       const result = await ingestEvent(producer, topics(config.kafka.topicPrefix).contractEvents, raw);
@@ -204,7 +210,7 @@ program
     });
     const config = loadConfig();
     const db = createDb(config.databaseUrl);
-    const producer = createKafka(config.kafka, createLogger('cli', 'error')).producer(producerOptions);
+    const producer = cliProducer(config);
     try {
       const known = await knownCollectivities(POLICIES_DIR);
       if (!known.includes(opts.collectivite)) throw new Error(`collectivité inconnue : ${opts.collectivite} (connues : ${known.join(', ')})`);

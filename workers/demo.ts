@@ -6,7 +6,8 @@
 import { POLICIES_DIR } from '../activities/policy';
 import { loadConfig } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, producerOptions, topics } from '../lib/kafka';
+import { createKafka, topics } from '../lib/kafka';
+import { createProducer } from '../lib/kafka-producer';
 import { createLogger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { loadDemo } from '../load/demo';
@@ -17,7 +18,8 @@ const ROLE_NAMES: Record<string, string> = { buyer: 'acheteur', manager: 'respon
 const config = loadConfig();
 const db = createDb(config.databaseUrl);
 const temporal = await connectTemporal(config.temporal, 'demo');
-const producer = createKafka(config.kafka, createLogger('demo', 'warn')).producer(producerOptions);
+const logger = createLogger('demo', 'warn');
+const producer = createProducer(createKafka(config.kafka, logger), logger);
 try {
   await waitForPollers(temporal, config.temporal.taskQueue, 1, [], 10_000).catch(() => {
     throw new Error('le produit ne tourne pas : lancez d’abord « npm start » dans un autre terminal, puis relancez « npm run demo »');

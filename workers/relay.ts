@@ -2,7 +2,8 @@
 import { OutboxRelay } from '../events/outbox-relay';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
+import { createKafka, ensureTopics, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
+import { createProducer } from '../lib/kafka-producer';
 import { createLogger, type Logger } from '../lib/logger';
 import { ProcessLifecycle } from './lifecycle';
 import { isMain } from '../lib/paths';
@@ -12,7 +13,7 @@ export async function createRelayApp(config: Config, logger: Logger) {
   const names = topics(config.kafka.topicPrefix);
   await untilKafkaAnswers('création des sujets', () => ensureTopics(kafka, [names.indicatorEvents, names.taskEvents], topicSizing(config.kafka)), logger);
   const db = createDb(config.databaseUrl, 2);
-  const relay = new OutboxRelay(db, kafka.producer(producerOptions), logger);
+  const relay = new OutboxRelay(db, createProducer(kafka, logger), logger);
   await untilKafkaAnswers('connexion du relais', () => relay.connect(), logger);
   return {
     relay,

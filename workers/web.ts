@@ -1,7 +1,8 @@
 /** The web application and HTTP API: `npm run web` (also part of `npm start`). */
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, producerOptions, topics, untilKafkaAnswers } from '../lib/kafka';
+import { createKafka, topics, untilKafkaAnswers } from '../lib/kafka';
+import { createProducer } from '../lib/kafka-producer';
 import { createLogger, type Logger } from '../lib/logger';
 import { connectTemporal } from '../lib/temporal';
 import { TaskLinks } from '../mail/links';
@@ -11,7 +12,7 @@ import { isMain } from '../lib/paths';
 
 export async function createWebApp(config: Config, logger: Logger, port = config.webPort) {
   const kafka = createKafka(config.kafka, logger);
-  const producer = kafka.producer(producerOptions);
+  const producer = createProducer(kafka, logger);
   await untilKafkaAnswers('connexion du producteur', () => producer.connect(), logger);
   const db = createDb(config.databaseUrl);
   const temporal = await connectTemporal(config.temporal, 'application web');

@@ -7,7 +7,8 @@ import { mailDeps } from '../activities/mail';
 import { POLICIES_DIR } from '../activities/policy';
 import { loadConfig, type Config } from '../lib/config';
 import { createDb } from '../lib/db';
-import { createKafka, ensureTopics, producerOptions, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
+import { createKafka, ensureTopics, topics, topicSizing, untilKafkaAnswers } from '../lib/kafka';
+import { createProducer } from '../lib/kafka-producer';
 import { createLogger, type Logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { temporalConnectionOptions } from '../lib/temporal';
@@ -25,7 +26,7 @@ export async function createWorkerApp(config: Config, logger: Logger, options: {
   const kafka = createKafka(config.kafka, logger);
   const topicNames = topics(config.kafka.topicPrefix);
   await untilKafkaAnswers('création des sujets', () => ensureTopics(kafka, Object.values(topicNames), topicSizing(config.kafka)), logger);
-  const producer = kafka.producer(producerOptions);
+  const producer = createProducer(kafka, logger);
   const mailer = createMailer(config.smtp);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   await untilKafkaAnswers('connexion du producteur', () => producer.connect(), logger);

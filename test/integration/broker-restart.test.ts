@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { contractWorkflowId } from '../../domain/contract';
 import { addMonths, isoDay } from '../../domain/dates';
 import { createDb, type Db } from '../../lib/db';
-import { createKafka, producerOptions, topics } from '../../lib/kafka';
+import { createKafka, topics } from '../../lib/kafka';
+import { createProducer, type EventProducer } from '../../lib/kafka-producer';
 import { createLogger } from '../../lib/logger';
 import { waitUntil } from '../../stack/process';
 import { kafkaService } from '../../stack/services/kafka';
@@ -38,7 +38,7 @@ let apps: { stop(): Promise<void> }[] = [];
 let consumer: Awaited<ReturnType<typeof createConsumerApp>>;
 let client: Client;
 let db: Db;
-let producer: Producer;
+let producer: EventProducer;
 
 async function brokerUp(): Promise<void> {
   await broker.start();
@@ -55,7 +55,7 @@ beforeAll(async () => {
   apps = [relay, worker];
   client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
   db = createDb(config.databaseUrl);
-  producer = createKafka(config.kafka, logger).producer(producerOptions);
+  producer = createProducer(createKafka(config.kafka, logger), logger);
   await producer.connect();
 }, 180_000);
 

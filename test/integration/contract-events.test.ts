@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { contractWorkflowId } from '../../domain/contract';
 import { addMonths, isoDay } from '../../domain/dates';
 import { createDb, type Db } from '../../lib/db';
-import { createKafka, producerOptions, topics } from '../../lib/kafka';
+import { createKafka, topics } from '../../lib/kafka';
+import { createProducer, type EventProducer } from '../../lib/kafka-producer';
 import { createLogger } from '../../lib/logger';
 import { createConsumerApp } from '../../workers/consumer';
 import { createRelayApp } from '../../workers/relay';
@@ -24,7 +25,7 @@ let apps: { stop(): Promise<void> }[] = [];
 let client: Client;
 let db: Db;
 let kafka: Kafka;
-let producer: Producer;
+let producer: EventProducer;
 
 beforeAll(async () => {
   const worker = await createWorkerApp(config, logger, { workflowBundlePath: inject('workflowBundlePath'), taskQueue });
@@ -38,7 +39,7 @@ beforeAll(async () => {
   client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
   db = createDb(config.databaseUrl);
   kafka = createKafka(config.kafka, logger);
-  producer = kafka.producer(producerOptions);
+  producer = createProducer(kafka, logger);
   await producer.connect();
 });
 

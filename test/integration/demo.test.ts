@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POLICIES_DIR } from '../../activities/policy';
-import { createKafka, producerOptions, topics } from '../../lib/kafka';
+import { createKafka, topics } from '../../lib/kafka';
+import { createProducer } from '../../lib/kafka-producer';
 import { createLogger } from '../../lib/logger';
 import { loadDemo } from '../../load/demo';
 import { freshDatabase } from '../../prisma/fresh-database';
@@ -41,7 +42,8 @@ afterAll(async () => {
 });
 
 async function load() {
-  const producer = createKafka(env.config.kafka, createLogger('test', 'silent')).producer(producerOptions);
+  const logger = createLogger('test', 'silent');
+  const producer = createProducer(createKafka(env.config.kafka, logger), logger);
   await producer.connect();
   try {
     return await loadDemo({

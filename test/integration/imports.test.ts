@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { POLICIES_DIR, readPolicy } from '../../activities/policy';
 import { contractWorkflowId } from '../../domain/contract';
@@ -14,7 +13,8 @@ import { addMonths, isoDay } from '../../domain/dates';
 import type { Policy } from '../../domain/policy';
 import { runImport, type ImportLine, type ImportOptions } from '../../imports/run';
 import { createDb, type Db } from '../../lib/db';
-import { createKafka, producerOptions, topics } from '../../lib/kafka';
+import { createKafka, topics } from '../../lib/kafka';
+import { createProducer, type EventProducer } from '../../lib/kafka-producer';
 import { createLogger } from '../../lib/logger';
 import { createConsumerApp } from '../../workers/consumer';
 import { createWorkerApp } from '../../workers/worker';
@@ -29,7 +29,7 @@ const taskQueue = uniqueId('imports');
 let apps: { stop(): Promise<void> }[] = [];
 let client: Client;
 let db: Db;
-let producer: Producer;
+let producer: EventProducer;
 let clermont: Policy;
 let dijon: Policy;
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   apps = [consumer, worker];
   client = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
   db = createDb(config.databaseUrl);
-  producer = createKafka(config.kafka, logger).producer(producerOptions);
+  producer = createProducer(createKafka(config.kafka, logger), logger);
   await producer.connect();
   [clermont, dijon] = await Promise.all([readPolicy(POLICIES_DIR, 'clermont'), readPolicy(POLICIES_DIR, 'dijon')]);
 });

@@ -1,7 +1,7 @@
 /** The JSON API, for the CLI and other systems; same scopes as the pages, errors in French naming the field. */
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../../lib/kafka-producer';
 import { ingestEvent } from '../../events/ingest';
 import type { Db } from '../../lib/db';
 import { mayAnswer } from '../access';
@@ -11,7 +11,7 @@ import { apiViewer, bearerToken } from '../auth/plugin';
 import { collectivityOfSystemToken } from '../auth/system-tokens';
 import * as q from '../queries';
 
-export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client; producer: Producer; contractEventsTopic: string }): void {
+export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client; producer: EventProducer; contractEventsTopic: string }): void {
   const { db, temporal } = deps;
 
   app.get('/api/sante', async () => ({ ok: true }));

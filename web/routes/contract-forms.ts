@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../../lib/kafka-producer';
 import type { Db } from '../../lib/db';
 import { eventJson, PAYLOADS, type EventType } from '../../schemas/contract-events';
 import { ingestEvent } from '../../events/ingest';
@@ -47,7 +47,7 @@ const REFERENCE: Field = { type: 'text', name: 'reference', label: 'Référence 
 const registrationFields = (): Field[] => [REFERENCE, ...schemaFields(PAYLOADS['contract.registered'][1])];
 
 /** Builds and produces the event through the ingestion path; its field errors (French) keyed by form field. */
-async function produce(producer: Producer, topic: string, viewer: Viewer, type: EventType, contractId: string, payload: unknown) {
+async function produce(producer: EventProducer, topic: string, viewer: Viewer, type: EventType, contractId: string, payload: unknown) {
   const raw = eventJson({ eventId: randomUUID(), type, source: viewer.email, collectivity: viewer.collectivityId, contractId, payload });
   const result = await ingestEvent(producer, topic, raw, { collectivityId: viewer.collectivityId });
   if (result.ok) return { errors: undefined };
@@ -58,7 +58,7 @@ async function produce(producer: Producer, topic: string, viewer: Viewer, type: 
   return { errors };
 }
 
-export function contractFormRoutes(app: FastifyInstance, db: Db, producer: Producer, topic: string): void {
+export function contractFormRoutes(app: FastifyInstance, db: Db, producer: EventProducer, topic: string): void {
   const refuse = (reply: FastifyReply, viewer: Viewer, text: string) => page(reply.code(403), 'message', { title: 'Accès refusé', text, tone: 'warning' }, viewer);
 
   const showRegistration = (reply: FastifyReply, viewer: Viewer, values: FormBody, errors: Record<string, string>) =>

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Producer } from 'kafkajs';
+import type { EventProducer } from '../../lib/kafka-producer';
 import type { Db } from '../../lib/db';
 import { ImportFileError } from '../../imports/cells';
 import { OUTCOME_LABELS, issuesText, summaryText } from '../../imports/report';
@@ -43,7 +43,7 @@ interface Upload {
 
 type Fields = Record<string, string>;
 
-export function importRoutes(app: FastifyInstance, db: Db, producer: Producer, contractEventsTopic: string): void {
+export function importRoutes(app: FastifyInstance, db: Db, producer: EventProducer, contractEventsTopic: string): void {
   const asAdmin = (handler: (req: FastifyRequest, reply: FastifyReply, viewer: Viewer) => Promise<unknown>) => async (req: FastifyRequest, reply: FastifyReply) => {
     const viewer = await pageViewer(req, reply);
     if (!viewer) return reply;
