@@ -5,7 +5,9 @@ import { ROLE_LABELS, type Viewer } from './access';
 import { fieldLabel } from './forms/labels';
 import { appPath } from '../lib/paths';
 
-const eta = new Eta({ views: appPath('web', 'views'), autoEscape: true, cache: process.env.NODE_ENV === 'production' });
+// Each template read and compiled once per process, whatever NODE_ENV: compiling on every request cost the pages
+// bench most of its time (`npm start` runs without NODE_ENV=production). A template edit needs a restart.
+const eta = new Eta({ views: appPath('web', 'views'), autoEscape: true, cache: true });
 
 const day = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeZone: 'Europe/Paris' });
 const dayTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' });
