@@ -44,7 +44,17 @@ export function formFields(kind: CheckKind): Field[] {
 }
 
 /** The form of any schema the product takes from people: an answer, or an event's payload (a new contract). */
+/** Fields already derived, by schema: the schemas never change, and deriving one costs a JSON Schema conversion. */
+const derived = new WeakMap<z.ZodType, readonly Field[]>();
+
+/** A schema's form fields, derived once (shared: read them, never change them). */
 export function schemaFields(zodSchema: z.ZodType): Field[] {
+  let fields = derived.get(zodSchema);
+  if (!fields) derived.set(zodSchema, (fields = deriveFields(zodSchema)));
+  return fields as Field[];
+}
+
+function deriveFields(zodSchema: z.ZodType): Field[] {
   const schema = z.toJSONSchema(zodSchema, { io: 'input' }) as JsonSchema;
   if (!schema.oneOf) return objectFields(schema, '');
   const [discriminator] = Object.entries(schema.oneOf[0]!.properties!).find(([, p]) => p.const !== undefined)!;
