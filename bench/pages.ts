@@ -84,8 +84,9 @@ async function load(url: string, headers: Record<string, string>[], seconds: num
 }
 
 /** The servers' child process, once both listen. */
-async function startServers(databaseUrl: string): Promise<{ child: ChildProcess; product: string; floor: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, databaseUrl, BENCH_NAMESPACE], {
+async function startServers(databaseUrl: string, cpuProfileDir?: string): Promise<{ child: ChildProcess; product: string; floor: string }> {
+  const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', SERVER, databaseUrl, BENCH_NAMESPACE], {
     env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const [line] = (await Promise.race([once(createInterface({ input: child.stdout! }), 'line'), once(child, 'exit').then(() => [undefined])])) as [string | undefined];
@@ -122,7 +123,7 @@ async function fourYearTrail(temporal: Client, config: Config, databaseUrl: stri
 }
 
 export async function benchPages(
-  { temporal, config, databaseUrl, say }: { temporal: Client; config: Config; databaseUrl: string; say: (line: string) => void },
+  { temporal, config, databaseUrl, say, cpuProfileDir }: { temporal: Client; config: Config; databaseUrl: string; say: (line: string) => void; cpuProfileDir?: string },
   { contracts, tasks, connections = 20, seconds = 10, warmupSeconds = 2 }: Options,
 ): Promise<PagesBench> {
   const db = createDb(databaseUrl);
@@ -135,7 +136,7 @@ export async function benchPages(
     const fourYear = await fourYearTrail(temporal, config, databaseUrl, db);
     say(`  mené en ${fourYear.drivenInS} s : ${fourYear.auditEntries} entrées d’audit, ${fourYear.runs} exécutions, ${fourYear.historyEvents} événements Temporal`);
 
-    servers = await startServers(databaseUrl);
+    servers = await startServers(databaseUrl, cpuProfileDir);
     const buyers = await signIn(db, servers.product, Array.from({ length: connections }, (_, n) => ({ email: buyerEmail(n), role: 'buyer' as const })));
     const managers = await signIn(db, servers.product, Array.from({ length: connections }, (_, n) => ({ email: `responsable${n}@clermont.test`, role: 'manager' as const })));
     const inboxSizes = await Promise.all(buyers.map(async (h) => ((await (await fetch(`${servers!.floor}/taches`, { headers: h })).json()) as unknown[]).length));

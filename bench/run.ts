@@ -33,7 +33,7 @@ const program = new Command('bench')
   .option('--temporal <engines>', 'Temporal engines of the lifecycle and Kafka measures: dev (the stack\'s dev server), cluster (two server nodes on PostgreSQL, started for them)', 'dev,cluster')
   .option('--cluster-sizes <counts>', 'portfolio sizes of the lifecycle measure on the cluster (default: --sizes)')
   .option('--out <dir>', 'where the JSON goes', 'bench/results')
-  .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure, summarised at the end')
+  .option('--cpu-prof <dir>', 'CPU profiles of the product workers of the lifecycle measure and of the pages servers, summarised at the end')
   .parse();
 const { only, out, sizes, twoWorkers, kafkaRates, open, arenas, cached, importRows, cpuProf, temporal: engineList, clusterSizes } = program.opts<{
   only: string; out: string; sizes: string; twoWorkers: string; kafkaRates: string; open: string; arenas: string; cached?: string; importRows: string; cpuProf?: string;
@@ -227,7 +227,7 @@ if (parts.has('pages')) {
   try {
     const { pagesContracts, pagesTasks, pagesSeconds } = program.opts<{ pagesContracts: string; pagesTasks: string; pagesSeconds: string }>();
     say('Pages à l’échelle…');
-    const p = await benchPages({ config, temporal, databaseUrl: await freshBenchDatabase(), say }, { contracts: Number(pagesContracts), tasks: Number(pagesTasks), seconds: Number(pagesSeconds) });
+    const p = await benchPages({ config, temporal, databaseUrl: await freshBenchDatabase(), say, cpuProfileDir: cpuProf && join(cpuProf, 'pages') }, { contracts: Number(pagesContracts), tasks: Number(pagesTasks), seconds: Number(pagesSeconds) });
     results.pages = p;
     const { portfolio: data, fourYear } = p;
     rows.push({
@@ -243,6 +243,13 @@ if (parts.has('pages')) {
         plancher: `p95 ${r.floor.p95} ms · ${r.floor.perS} req/s (une requête SQL)`,
         rapport: `${r.ratio.toFixed(2)}× (p95)`, cible: trail ? 'p95 < 300 ms' : 'p95 ≤ 2× plancher et < 100 ms',
       });
+    }
+    if (cpuProf) {
+      const summary = summariseProfiles(readProfiles([join(cpuProf, 'pages')]));
+      results['profile-pages'] = summary;
+      say(`Profil CPU des serveurs des pages (produit et plancher dans un processus, ${(summary.totalMs / 1000).toFixed(1)} s échantillonnées, temps propre) :`);
+      console.table(summary.byPlace);
+      console.table(summary.byFunction);
     }
   } finally {
     await temporal.connection.close();
