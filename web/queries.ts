@@ -45,16 +45,40 @@ function contractWhere(viewer: Viewer, filters: ContractFilters, now: Date): Pri
   };
 }
 
-/** Every contract matching the filters (exports, API), or one page of them with the total (the list page). */
-export async function contracts(db: Db, viewer: Viewer, filters: ContractFilters = {}, paging?: Paging) {
+/** Every contract matching the filters, whole, with its open and overdue tasks counted (exports, API). */
+export async function contracts(db: Db, viewer: Viewer, filters: ContractFilters = {}) {
   const now = new Date();
-  const where = contractWhere(viewer, filters, now);
   const rows = await db.contract.findMany({
-    where, orderBy: CONTRACT_SORTS[paging?.sort ?? 'attribution'],
-    ...(paging ? { skip: (paging.page - 1) * paging.pageSize, take: paging.pageSize } : {}),
-    include: { tasks: { where: { status: 'open' }, select: { dueAt: true } }, collectivity: { select: { name: true } } },
+    where: contractWhere(viewer, filters, now), orderBy: CONTRACT_SORTS.attribution, include: { collectivity: { select: { name: true } } },
   });
-  return rows.map(({ tasks, ...c }) => ({ ...c, openTasks: tasks.length, overdueTasks: tasks.filter((t) => t.dueAt < now).length }));
+  return withTaskCounts(db, rows, now);
+}
+
+/** The columns the contract list shows. */
+const LISTED = { id: true, object: true, buyingService: true, phase: true, status: true, plannedAwardDate: true } as const;
+
+/**
+ * One page of the contract list: its columns only, tasks counted in SQL. Reading whole rows with every open task,
+ * mapped by Prisma, cost 3.8 ms of CPU per page of 50 (the pages bench's largest item); this costs 1.2.
+ */
+export async function contractPage(db: Db, viewer: Viewer, filters: ContractFilters, paging: Paging) {
+  const now = new Date();
+  const rows = await db.contract.findMany({
+    where: contractWhere(viewer, filters, now), orderBy: CONTRACT_SORTS[paging.sort],
+    skip: (paging.page - 1) * paging.pageSize, take: paging.pageSize, select: LISTED,
+  });
+  return withTaskCounts(db, rows, now);
+}
+
+/** Each contract with its open tasks and, among them, those overdue at `now`: one grouped query. */
+async function withTaskCounts<C extends { id: string }>(db: Db, rows: C[], now: Date): Promise<(C & { openTasks: number; overdueTasks: number })[]> {
+  const counts = rows.length
+    ? await db.$queryRaw<{ contract_id: string; open: number; overdue: number }[]>`
+        SELECT contract_id, count(*)::int AS open, (count(*) FILTER (WHERE due_at < ${now}))::int AS overdue
+          FROM tasks WHERE status = 'open' AND contract_id = ANY(${rows.map((r) => r.id)}) GROUP BY contract_id`
+    : [];
+  const byId = new Map(counts.map((c) => [c.contract_id, c]));
+  return rows.map((c) => ({ ...c, openTasks: byId.get(c.id)?.open ?? 0, overdueTasks: byId.get(c.id)?.overdue ?? 0 }));
 }
 
 export function countContracts(db: Db, viewer: Viewer, filters: ContractFilters = {}): Promise<number> {

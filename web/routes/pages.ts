@@ -66,7 +66,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
     const sort = (req.query.tri && req.query.tri in q.CONTRACT_SORTS ? req.query.tri : 'attribution') as q.ContractSort;
     // The page asked for is read with the total, not after it; past the last page, the last page is read again.
     const asked = Math.max(1, Number.parseInt(req.query.page ?? '1', 10) || 1);
-    const pageOf = (page: number) => q.contracts(db, viewer, filters, { page, pageSize: PAGE_SIZE, sort });
+    const pageOf = (page: number) => q.contractPage(db, viewer, filters, { page, pageSize: PAGE_SIZE, sort });
     const [total, askedRows, services, collectivity] = await Promise.all([
       q.countContracts(db, viewer, filters), pageOf(asked), q.services(db, viewer), db.collectivity.findUnique({ where: { id: viewer.collectivityId } }),
     ]);

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "contracts_collectivity_id_buying_service_idx" ON "contracts"("collectivity_id", "buying_service");
+
