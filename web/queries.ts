@@ -100,6 +100,15 @@ export async function contract(db: Db, viewer: Viewer, id: string) {
   return found ?? undefined;
 }
 
+/**
+ * A contract's id and workflow id, or undefined when it does not exist or is out of the viewer's scope: what the
+ * audit trail needs (one query, where the whole contract took five).
+ */
+export async function contractRef(db: Db, viewer: Viewer, id: string) {
+  const found = await db.contract.findFirst({ where: { AND: [{ id }, contractScope(viewer)] }, select: { id: true, workflowId: true } });
+  return found ?? undefined;
+}
+
 export async function task(db: Db, viewer: Viewer, id: string) {
   const found = await db.task.findFirst({ where: { AND: [{ id }, taskScope(viewer)] }, include: { contract: true } });
   return found ?? undefined;

@@ -53,7 +53,7 @@ export function apiRoutes(app: FastifyInstance, deps: { db: Db; temporal: Client
   app.get<{ Params: { id: string } }>('/api/contrats/:id/historique', async (req, reply) => {
     const viewer = await apiViewer(req, reply);
     if (!viewer) return;
-    const contract = await q.contract(db, viewer, req.params.id);
+    const contract = await q.contractRef(db, viewer, req.params.id);
     if (!contract) return reply.code(404).send({ erreur: `contrat introuvable : ${req.params.id}` });
     return { contrat: contract.id, historique: await auditTrail(db, temporal, contract) };
   });

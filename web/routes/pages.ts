@@ -101,7 +101,7 @@ export function pageRoutes(app: FastifyInstance, db: Db, temporal: Client): void
   app.get<{ Params: { id: string } }>('/contrats/:id/historique.csv', async (req, reply) => {
     const viewer = await pageViewer(req, reply);
     if (!viewer) return;
-    const contract = await q.contract(db, viewer, req.params.id);
+    const contract = await q.contractRef(db, viewer, req.params.id);
     if (!contract) return page(reply.code(404), 'message', notFound, viewer);
     return sendCsv(reply, `historique-${contract.id}.csv`, TRAIL_COLUMNS, await auditTrail(db, temporal, contract));
   });
