@@ -18,13 +18,12 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export async function auditTrail(db: Db, temporal: Client, contract: { id: string; workflowId: string }): Promise<TrailEntry[]> {
   const [entries, engine] = await Promise.all([
-    db.auditEntry.findMany({ where: { contractId: contract.id }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
+    // Only what the trail shows, in one plain query (Prisma 6 compiles its queries on every call, and maps every column).
+    db.$queryRaw<{ at: Date; actor: string; action: string; summary: string | null }[]>`
+      SELECT at, actor, action, detail->>'summary' AS summary FROM audit_entries WHERE contract_id = ${contract.id} ORDER BY at, id`,
     engineEvents(temporal, contract.workflowId),
   ]);
-  const decisions: TrailEntry[] = entries.map((e) => ({
-    at: e.at, source: 'décision', actor: e.actor, action: e.action,
-    summary: String((e.detail as { summary?: string } | null)?.summary ?? e.action),
-  }));
+  const decisions: TrailEntry[] = entries.map((e) => ({ at: e.at, source: 'décision', actor: e.actor, action: e.action, summary: e.summary ?? e.action }));
   return [...decisions, ...engine].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 

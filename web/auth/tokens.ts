@@ -24,10 +24,15 @@ export async function viewerOfToken(db: Db, token: string): Promise<Viewer | und
   return toViewer(found.user);
 }
 
+/**
+ * The person of a session, read on every page: one plain query, as Prisma 6 compiles each of its queries on every
+ * call (1.0 ms of CPU here, 0.3 this way). A deactivated account's open sessions end with it.
+ */
 export async function viewerOfUserId(db: Db, id: string): Promise<Viewer | undefined> {
-  const user = await db.user.findUnique({ where: { id } });
-  // A deactivated account's open sessions end with it.
-  return user && !user.deactivatedAt ? toViewer(user) : undefined;
+  const [viewer] = await db.$queryRaw<Viewer[]>`
+    SELECT id, email, name, role::text AS role, collectivity_id AS "collectivityId", partner_id AS "partnerId", admin
+      FROM users WHERE id = ${id} AND deactivated_at IS NULL`;
+  return viewer;
 }
 
 /** Records a sign-in (the administration page shows the last one). */
