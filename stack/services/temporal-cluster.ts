@@ -160,7 +160,13 @@ export function temporalClusterService(config: Config): TemporalCluster {
       await stopDaemon(join(paths.run, 'temporal.pid'));
       mkdirSync(paths.logs, { recursive: true });
       await prepareDatabases();
-      for (let n = 0; n < nodes.length; n++) if (!(await nodeUp(n))) startProcess(n);
+      // Node 1 first, the others once it answers: on a new database the first node writes the cluster's metadata, and
+      // two writing it at once make one exit ("failed to initialize current cluster metadata", seen once in CI).
+      for (let n = 0; n < nodes.length; n++) {
+        if (await nodeUp(n)) continue;
+        startProcess(n);
+        if (n === 0) await waitUntil('temporal node 1', () => nodeUp(0), 90_000);
+      }
       if (!(await uiUp())) startUi();
     },
     afterStart: registerNamespaces,
