@@ -73,7 +73,11 @@ export async function runFaultSuite(options: FaultSuiteOptions): Promise<FaultRe
   const { config } = environment;
   const cycle = options.temporal === 'cluster' ? CLUSTER_FAULT_CYCLE : FAULT_CYCLE;
   say(`Démarrage des services de la suite (${options.temporal === 'cluster' ? 'PostgreSQL, grappe Temporal, Kafka, SMTP' : 'PostgreSQL, Kafka, SMTP'})…`);
-  await environment.up();
+  // A part that does not come up must not leave the others running (they hold the suite's ports for the next run).
+  await environment.up().catch(async (err: unknown) => {
+    await environment.down();
+    throw err;
+  });
   await freshDatabase(config.databaseUrl);
   const mailbox = new Mailbox(config.mailApiUrl);
   await fetch(`${config.mailApiUrl}/api/v1/messages`, { method: 'DELETE' });
