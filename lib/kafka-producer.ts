@@ -75,12 +75,15 @@ class RenewingProducer implements EventProducer {
     void lost.disconnect().catch(() => undefined);
   }
 
+  /** Connects a renewed session before its first send; sends waiting meanwhile share the one attempt. */
   private async ready(): Promise<void> {
     if (!this.unconnected) return;
-    const session = this.session;
-    this.connecting ??= session.connect().then(
-      () => void (this.session === session && (this.unconnected = false)),
-    ).finally(() => (this.connecting = undefined));
+    this.connecting ??= this.connectRenewed(this.session).finally(() => (this.connecting = undefined));
     await this.connecting;
+  }
+
+  private async connectRenewed(session: Producer): Promise<void> {
+    await session.connect();
+    if (session === this.session) this.unconnected = false;
   }
 }

@@ -43,11 +43,13 @@ export function formFields(kind: CheckKind): Field[] {
   return schemaFields(ANSWER_SCHEMAS[kind]);
 }
 
-/** The form of any schema the product takes from people: an answer, or an event's payload (a new contract). */
 /** Fields already derived, by schema: the schemas never change, and deriving one costs a JSON Schema conversion. */
 const derived = new WeakMap<z.ZodType, readonly Field[]>();
 
-/** A schema's form fields, derived once (shared: read them, never change them). */
+/**
+ * The form of any schema the product takes from people: an answer, or an event's payload (a new contract). Derived
+ * once per schema and shared: read the fields, never change them.
+ */
 export function schemaFields(zodSchema: z.ZodType): Field[] {
   let fields = derived.get(zodSchema);
   if (!fields) derived.set(zodSchema, (fields = deriveFields(zodSchema)));
